@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace MonitorApp.Auth;
+
+public static class ApiProblems
+{
+    public static bool IsApiRequest(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(
+            new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path },
+            options: null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using MonitorApp.Data;
+
+namespace MonitorApp.Auth;
+
+public static class AuthSetup
+{
+    private const string SelectorScheme = "CookieOrToken";
+
+    public static IServiceCollection AddMonitorAuth(this IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<MonitorDbContext>()
+            .AddSignInManager<MonitorSignInManager>();
+
+        // Check the security stamp on every request: a disabled user or a changed role takes effect at
+        // once. It costs one indexed lookup per request, which a handful of operators can afford.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "monitor.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/login";
+            options.LogoutPath = "/logout";
+            options.AccessDeniedPath = "/access-denied";
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            options.SlidingExpiration = true;
+            options.Events.OnRedirectToLogin = context => RedirectOrRefuse(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(SelectorScheme, "Cookie or API token", options =>
+                options.ForwardDefaultSelector = context => ApiTokenAuthenticationHandler.ReadBearer(context.Request) is not null
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme);
+        services.Configure<AuthenticationOptions>(options =>
+        {
+            options.DefaultAuthenticateScheme = SelectorScheme;
+            options.DefaultChallengeScheme = SelectorScheme;
+            options.DefaultForbidScheme = SelectorScheme;
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.SystemMonitor, Roles.SuperAdmin))
+            .AddPolicy(Policies.Ingest, p => p.RequireRole(Roles.Ingest, Roles.SuperAdmin))
+            .AddPolicy(Policies.SuperAdmin, p => p.RequireRole(Roles.SuperAdmin))
+            // Everything needs a signed-in caller unless it says otherwise (login page, health, assets).
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        return services;
+    }
+
+    /// <summary>
+    /// JSON callers get a ProblemDetails status, never a login page. An HTMX request whose login expired
+    /// gets 401 with HX-Redirect, so htmx sends the whole browser to the login page instead of pasting it
+    /// into a card. Everyone else is redirected.
+    /// </summary>
+    private static Task RedirectOrRefuse(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var request = context.Request;
+        if (ApiProblems.IsApiRequest(request))
+        {
+            return status == StatusCodes.Status401Unauthorized
+                ? ApiProblems.WriteAsync(context.HttpContext, status, "Authentication required", "Sign in, or send 'Authorization: Bearer <token>'.")
+                : ApiProblems.WriteAsync(context.HttpContext, status, "Forbidden", "Your role is not allowed to use this endpoint.");
+        }
+        if (request.Headers.ContainsKey("HX-Request"))
+        {
+            context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+                context.Response.Headers["HX-Redirect"] = LoginUrlFor(request);
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    // After signing in again the operator should land on the page they were watching, not on the
+    // partial handler the poll was calling.
+    private static string LoginUrlFor(HttpRequest request)
+    {
+        var current = request.Headers["HX-Current-URL"].ToString();
+        var returnUrl = Uri.TryCreate(current, UriKind.Absolute, out var uri) ? uri.PathAndQuery : "/admin/dashboard";
+        return $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
+    }
+}
+
+/// <summary>Makes sure the roles exist. Idempotent.</summary>
+public static class RoleSeeder
+{
+    public static async Task EnsureRolesAsync(IServiceProvider services)
+    {
+        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.UserRoles)
+        {
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace MonitorApp.Auth;
+
+public static class Roles
+{
+    public const string SuperAdmin = "SUPER_ADMIN";
+    public const string SystemMonitor = "SYSTEM_MONITOR";
+    public const string ContentManager = "CONTENT_MANAGER";
+    /// <summary>Machine clients only: may post to <c>/api/ingest/*</c> and nothing else.</summary>
+    public const string Ingest = "INGEST";
+
+    public static readonly IReadOnlyList<string> UserRoles = [SuperAdmin, SystemMonitor, ContentManager];
+    public static readonly IReadOnlyList<string> TokenRoles = [SuperAdmin, SystemMonitor, ContentManager, Ingest];
+}
+
+public static class Policies
+{
+    /// <summary>Reads the dashboard and the metrics API.</summary>
+    public const string Monitor = "Monitor";
+    /// <summary>Posts platform data to the ingestion API.</summary>
+    public const string Ingest = "Ingest";
+    /// <summary>Manages users and API tokens.</summary>
+    public const string SuperAdmin = "SuperAdmin";
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Options;
+
+namespace MonitorApp.Data;
+
+public static class DatabaseSetup
+{
+    /// <summary>The one place where SQLite or PostgreSQL is chosen.</summary>
+    public static IServiceCollection AddMonitorDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
+            {
+                var configured = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+                options.ConnectionString = !string.IsNullOrWhiteSpace(configured)
+                    ? configured
+                    : options.Provider == DatabaseProvider.Sqlite
+                        ? $"Data Source={Path.Combine(environment.ContentRootPath, "monitor.db")}"
+                        : "";
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddDbContext<SqliteMonitorDbContext>((sp, builder) =>
+            builder.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .UseSnakeCaseNamingConvention());
+        services.AddDbContext<PostgresMonitorDbContext>((sp, builder) =>
+            builder.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .UseSnakeCaseNamingConvention());
+
+        services.AddScoped<MonitorDbContext>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
+        {
+            DatabaseProvider.Postgres => sp.GetRequiredService<PostgresMonitorDbContext>(),
+            _ => sp.GetRequiredService<SqliteMonitorDbContext>(),
+        });
+        return services;
+    }
+
+    /// <summary>Applies migrations when configured to (always for the SQLite default).</summary>
+    public static async Task MigrateIfConfiguredAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (options.ShouldMigrateOnStartup)
+            await services.MigrateAsync(cancellationToken);
+    }
+
+    public static async Task MigrateAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}
+
+// Used only by `dotnet ef migrations add`; neither connects to a database.
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteMonitorDbContext>
+{
+    public SqliteMonitorDbContext CreateDbContext(string[] args) => new(
+        new DbContextOptionsBuilder<SqliteMonitorDbContext>().UseSqlite("Data Source=design-time.db").UseSnakeCaseNamingConvention().Options);
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresMonitorDbContext>
+{
+    public PostgresMonitorDbContext CreateDbContext(string[] args) => new(
+        new DbContextOptionsBuilder<PostgresMonitorDbContext>().UseNpgsql("Host=localhost;Database=design_time").UseSnakeCaseNamingConvention().Options);
+}

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Data;
+using MonitorApp.Sessions;
+
+namespace MonitorApp.Demo;
+
+/// <summary>
+/// Plays the platform: starts, heartbeats, samples and ends sessions, and reports them through the
+/// same <see cref="SessionIngestor"/> the ingestion API uses. Session ids start with "demo-".
+/// </summary>
+internal sealed class DemoSessionSimulator(
+    IServiceScopeFactory scopes,
+    IOptions<DemoOptions> options,
+    TimeProvider time,
+    ILogger<DemoSessionSimulator> logger) : BackgroundService
+{
+    private static readonly string[] Categories = ["Anxiety", "Academic Stress", "Career", "Relationships", "Sleep", "Grief"];
+    private static readonly (VideoProvider Provider, double Share, double[] QualityWeights)[] Providers =
+    [
+        // Weights for excellent, good, fair, poor: each provider has its own character.
+        (VideoProvider.DailyCo, 0.45, [0.45, 0.35, 0.15, 0.05]),
+        (VideoProvider.LiveKit, 0.35, [0.40, 0.40, 0.15, 0.05]),
+        (VideoProvider.BeyondPresence, 0.20, [0.25, 0.40, 0.25, 0.10]),
+    ];
+    private static readonly ConnectionQuality[] QualityOrder =
+        [ConnectionQuality.Excellent, ConnectionQuality.Good, ConnectionQuality.Fair, ConnectionQuality.Poor];
+    private static readonly TimeSpan MeanDuration = TimeSpan.FromMinutes(25);
+
+    private readonly Dictionary<string, (VideoProvider Provider, ConnectionQuality Quality)> live = [];
+    private readonly Random random = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tick = TimeSpan.FromSeconds(options.Value.TickSeconds);
+        try
+        {
+            await EndLeftoversAsync(stoppingToken);
+            using var timer = new PeriodicTimer(tick, time);
+            do
+            {
+                try
+                {
+                    await TickAsync(tick, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Demo simulator tick failed; trying again next tick");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sessions a previous run left open would otherwise count as live until they go stale.</summary>
+    private async Task EndLeftoversAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        var open = await db.Sessions.AsNoTracking()
+            .Where(s => s.SessionId.StartsWith("demo-") && s.EndedAt == null)
+            .Select(s => s.SessionId)
+            .ToListAsync(cancellationToken);
+        if (open.Count == 0)
+            return;
+        var at = Iso(time.GetUtcNow());
+        var events = open.Select(id => new SessionEventDto(id, "ended", at)).ToList();
+        foreach (var chunk in events.Chunk(SessionEventRules.MaxEventsPerBatch))
+            await IngestAsync(scope.ServiceProvider, chunk, cancellationToken);
+    }
+
+    private async Task TickAsync(TimeSpan tick, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var at = Iso(now);
+        var events = new List<SessionEventDto>();
+
+        // A gentle daily wave around the target, so the counter has something to show.
+        var hour = now.UtcDateTime.TimeOfDay.TotalHours;
+        var target = (int)Math.Round(options.Value.TargetActiveSessions * (0.8 + 0.2 * Math.Sin(hour / 24 * 2 * Math.PI)));
+
+        var endProbability = tick / MeanDuration;
+        foreach (var id in live.Keys.ToList())
+        {
+            if (random.NextDouble() < endProbability)
+            {
+                events.Add(new SessionEventDto(id, "ended", at));
+                live.Remove(id);
+            }
+        }
+
+        var toStart = Math.Min(3, Math.Max(0, target - live.Count));
+        for (var i = 0; i < toStart; i++)
+        {
+            var id = $"demo-{Guid.NewGuid():N}";
+            var (provider, _, weights) = PickProvider();
+            var quality = Pick(weights);
+            live[id] = (provider, quality);
+            events.Add(new SessionEventDto(id, "started", at, Categories[random.Next(Categories.Length)], provider.Name()));
+            events.Add(new SessionEventDto(id, "quality", at, Quality: quality.Name()));
+        }
+
+        foreach (var (id, state) in live.ToList())
+        {
+            events.Add(new SessionEventDto(id, "heartbeat", at));
+            if (random.NextDouble() < 0.3)
+            {
+                var weights = Providers.First(p => p.Provider == state.Provider).QualityWeights;
+                var quality = Pick(weights);
+                live[id] = (state.Provider, quality);
+                events.Add(new SessionEventDto(id, "quality", at, Quality: quality.Name()));
+            }
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        await IngestAsync(scope.ServiceProvider, events, cancellationToken);
+    }
+
+    private static async Task IngestAsync(IServiceProvider services, IReadOnlyList<SessionEventDto> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+            return;
+        var outcome = await services.GetRequiredService<SessionIngestor>().IngestAsync(new SessionEventBatch(events), cancellationToken);
+        if (outcome is IngestOutcome.Rejected rejected)
+            throw new InvalidOperationException("Demo batch rejected: " + string.Join("; ", rejected.Errors.Select(e => $"{e.Key} {e.Value[0]}")));
+    }
+
+    private (VideoProvider, double, double[]) PickProvider()
+    {
+        var roll = random.NextDouble();
+        foreach (var p in Providers)
+        {
+            if ((roll -= p.Share) < 0)
+                return p;
+        }
+        return Providers[^1];
+    }
+
+    private ConnectionQuality Pick(double[] weights)
+    {
+        var roll = random.NextDouble();
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if ((roll -= weights[i]) < 0)
+                return QualityOrder[i];
+        }
+        return QualityOrder[^1];
+    }
+
+    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Identity;
+using MonitorApp.Auth;
+
+namespace MonitorApp.Demo;
+
+public static class DemoSetup
+{
+    public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
+        {
+            // Registered after the database initializer, so the tables and roles exist by now.
+            services.AddHostedService<DemoAccountSeeder>();
+            services.AddHostedService<DemoSessionSimulator>();
+        }
+        return services;
+    }
+}
+
+/// <summary>
+/// Creates one SYSTEM_MONITOR and one SUPER_ADMIN account with generated passwords, printed once on
+/// the console when they are created. Never runs unless Demo:Enabled is set.
+/// </summary>
+internal sealed class DemoAccountSeeder(IServiceScopeFactory scopes, ILogger<DemoAccountSeeder> logger) : IHostedService
+{
+    public static readonly (string Email, string Role)[] Accounts =
+    [
+        ("monitor@demo.local", Roles.SystemMonitor),
+        ("admin@demo.local", Roles.SuperAdmin),
+    ];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        foreach (var (email, role) in Accounts)
+        {
+            if (await users.FindByEmailAsync(email) is not null)
+            {
+                logger.LogInformation("Demo account {Email} exists; its password was printed when it was created " +
+                    "(set a new one with `dotnet run --project MonitorApp -- users set-password --email {Email}`).", email, email);
+                continue;
+            }
+            var password = PasswordGenerator.New();
+            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+                throw new InvalidOperationException($"Could not create demo account {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            await users.AddToRoleAsync(user, role);
+            // Console rather than the logger: the operator must see it even with logging turned down.
+            Console.WriteLine($"Demo account ({role}): {email}  password: {password}");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

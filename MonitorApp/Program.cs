@@ -1,0 +1,53 @@
+using MonitorApp.Auth;
+using MonitorApp.Cli;
+using MonitorApp.Data;
+using MonitorApp.Demo;
+using MonitorApp.Health;
+using MonitorApp.Sessions;
+
+var cli = MonitorCli.IsCliInvocation(args);
+var builder = WebApplication.CreateBuilder(cli ? [] : args);
+if (cli)
+{
+    // Keep stdout for the command's own output (a token is read off its last line).
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+builder.Services.AddMonitorDatabase();
+builder.Services.AddHostedService<DatabaseInitializer>();
+builder.Services.AddMonitorAuth();
+builder.Services.AddScoped<ApiTokenService>();
+builder.Services.AddSessionIngestion();
+builder.Services.AddHealthEndpoints();
+builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+if (cli)
+{
+    // `db migrate` is how a PostgreSQL database gets its tables, so it must not insist they exist.
+    if (args[0] != "db")
+        await DatabaseInitializer.InitializeAsync(app.Services, CancellationToken.None);
+    return await MonitorCli.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+}
+
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthEndpoints();
+app.MapSessionIngestApi();
+app.MapRazorPages().WithStaticAssets();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

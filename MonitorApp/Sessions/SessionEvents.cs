@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace MonitorApp.Sessions;
+
+/// <summary>The body of <c>POST /api/ingest/session-events</c>. Unknown properties are refused, so no personal data can slip in.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SessionEventBatch(
+    [property: JsonPropertyName("events")] IReadOnlyList<SessionEventDto>? Events);
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SessionEventDto(
+    [property: JsonPropertyName("session_id")] string? SessionId,
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("at")] string? At,
+    [property: JsonPropertyName("category")] string? Category = null,
+    [property: JsonPropertyName("provider")] string? Provider = null,
+    [property: JsonPropertyName("quality")] string? Quality = null);
+
+public enum SessionEventType { Started, Heartbeat, Quality, Ended }
+
+/// <summary>An event that passed validation, in the types the store works with.</summary>
+public sealed record SessionEvent(
+    string SessionId,
+    SessionEventType Type,
+    DateTime At,
+    string? Category = null,
+    VideoProvider? Provider = null,
+    ConnectionQuality? Quality = null);
+
+public static class SessionEventRules
+{
+    public const int MaxEventsPerBatch = 5_000;
+    public const int MaxSessionIdLength = 128;
+    public const int MaxCategoryLength = 100;
+    public const long MaxBodyBytes = 2 * 1024 * 1024;
+
+    private static readonly Dictionary<string, SessionEventType> Types = new()
+    {
+        ["started"] = SessionEventType.Started,
+        ["heartbeat"] = SessionEventType.Heartbeat,
+        ["quality"] = SessionEventType.Quality,
+        ["ended"] = SessionEventType.Ended,
+    };
+
+    /// <summary>
+    /// Checks the whole batch before anything is stored. Errors are keyed by the JSON path of the
+    /// offending field (<c>events[3].provider</c>), so the sender can fix exactly what is wrong.
+    /// </summary>
+    public static (List<SessionEvent> Events, Dictionary<string, string[]> Errors) Validate(SessionEventBatch? batch)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var events = new List<SessionEvent>();
+        if (batch?.Events is null)
+        {
+            errors["events"] = ["is required: an array of 1 to 5000 events."];
+            return (events, errors);
+        }
+        if (batch.Events.Count == 0)
+            errors["events"] = ["must contain at least one event."];
+        if (batch.Events.Count > MaxEventsPerBatch)
+        {
+            errors["events"] = [$"holds {batch.Events.Count} events; at most {MaxEventsPerBatch} are accepted per batch."];
+            return (events, errors);
+        }
+
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            var prefix = $"events[{i}]";
+            if (e is null)
+            {
+                errors[prefix] = ["must be an object."];
+                continue;
+            }
+            var before = errors.Count;
+
+            if (string.IsNullOrWhiteSpace(e.SessionId))
+                errors[$"{prefix}.session_id"] = ["is required."];
+            else if (e.SessionId.Length > MaxSessionIdLength)
+                errors[$"{prefix}.session_id"] = [$"is longer than {MaxSessionIdLength} characters."];
+
+            SessionEventType type = default;
+            if (string.IsNullOrEmpty(e.Type))
+                errors[$"{prefix}.type"] = ["is required: started, heartbeat, quality or ended."];
+            else if (!Types.TryGetValue(e.Type, out type))
+                errors[$"{prefix}.type"] = [$"'{e.Type}' is not one of started, heartbeat, quality, ended."];
+
+            DateTime at = default;
+            if (string.IsNullOrEmpty(e.At))
+                errors[$"{prefix}.at"] = ["is required: an ISO-8601 instant with an offset, e.g. 2026-11-26T10:00:00Z."];
+            else if (!TryParseInstant(e.At, out at))
+                errors[$"{prefix}.at"] = [$"'{e.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm)."];
+
+            VideoProvider? provider = null;
+            if (e.Provider is not null)
+            {
+                if (WireNames.TryParseProvider(e.Provider, out var p))
+                    provider = p;
+                else
+                    errors[$"{prefix}.provider"] = [$"'{e.Provider}' is not one of {string.Join(", ", WireNames.ProviderNames)}."];
+            }
+
+            ConnectionQuality? quality = null;
+            if (e.Quality is not null)
+            {
+                if (WireNames.TryParseQuality(e.Quality, out var q))
+                    quality = q;
+                else
+                    errors[$"{prefix}.quality"] = [$"'{e.Quality}' is not one of {string.Join(", ", WireNames.QualityNames)}."];
+            }
+
+            var category = e.Category?.Trim();
+            if (category is not null && (category.Length == 0 || category.Length > MaxCategoryLength))
+                errors[$"{prefix}.category"] = [$"must be 1 to {MaxCategoryLength} characters."];
+
+            if (e.Type == "started")
+            {
+                if (e.Category is null)
+                    errors.TryAdd($"{prefix}.category", ["is required on a started event."]);
+                if (e.Provider is null)
+                    errors.TryAdd($"{prefix}.provider", ["is required on a started event."]);
+            }
+            if (e.Type == "quality" && e.Quality is null)
+                errors.TryAdd($"{prefix}.quality", ["is required on a quality event."]);
+
+            if (errors.Count == before)
+                events.Add(new SessionEvent(e.SessionId!, type, at, category, provider, quality));
+        }
+        return (events, errors);
+    }
+
+    private static bool TryParseInstant(string value, out DateTime utc)
+    {
+        utc = default;
+        // An instant must say its offset: a bare local time would be read in the server's zone.
+        var hasOffset = value.EndsWith('Z') || value.EndsWith('z')
+            || (value.Length > 6 && (value[^6] == '+' || value[^6] == '-') && value[^3] == ':');
+        if (!hasOffset || value.Length < 20 || value[10] is not ('T' or 't'))
+            return false;
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            return false;
+        utc = parsed.UtcDateTime;
+        return true;
+    }
+}
