@@ -80,6 +80,9 @@ public static class AuthSetup
         if (request.Headers.ContainsKey("HX-Request"))
         {
             context.Response.StatusCode = status;
+            // An empty body: nothing for htmx to paste into a card.
+            if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
             if (status == StatusCodes.Status401Unauthorized)
                 context.Response.Headers["HX-Redirect"] = LoginUrlFor(request);
             return Task.CompletedTask;

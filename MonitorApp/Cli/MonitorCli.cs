@@ -22,12 +22,12 @@ public static class MonitorCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await stderr.WriteLineAsync($"error: {parsed.Errors[0].Message} (see --help)");
+            await stderr.WriteLineAsync($"error: {string.Join(" ", parsed.Errors.Select(e => e.Message))} (see --help)");
             return 2;
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (CliException ex)
         {

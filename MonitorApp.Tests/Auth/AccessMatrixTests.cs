@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using MonitorApp.Auth;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Auth;
+
+public abstract class AccessMatrixTests(AppFixture fixture)
+{
+    private const string Dashboard = "/admin/dashboard";
+    private const string IngestRoute = "/api/ingest/session-events";
+
+    private static StringContent EmptyBatch() => new("""{"events":[]}""", Encoding.UTF8, "application/json");
+
+    [SkippableFact]
+    public async Task Dashboard_ForAnonymous_RedirectsToLogin()
+    {
+        var response = await fixture.App.CreateBrowserClient().GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login", response.Headers.Location!.AbsolutePath);
+        Assert.Contains("ReturnUrl=%2Fadmin%2Fdashboard", response.Headers.Location.Query);
+    }
+
+    [SkippableTheory]
+    [InlineData(Roles.SystemMonitor)]
+    [InlineData(Roles.SuperAdmin)]
+    public async Task Dashboard_ForMonitorRoles_Returns200(string role)
+    {
+        var client = await fixture.App.CreateClientAsAsync(role);
+        var response = await client.GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await MonitorAppFactory.ParseAsync(response);
+        Assert.Equal("System dashboard", page.QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_ForContentManager_ShowsAccessDeniedWith403()
+    {
+        var client = await fixture.App.CreateClientAsAsync(Roles.ContentManager);
+        var response = await client.GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/access-denied", response.Headers.Location!.AbsolutePath);
+
+        var denied = await client.GetAsync(response.Headers.Location);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var page = await MonitorAppFactory.ParseAsync(denied);
+        Assert.Equal("Access denied", page.QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [SkippableTheory]
+    [InlineData(Roles.Ingest, HttpStatusCode.Forbidden)]
+    [InlineData(Roles.ContentManager, HttpStatusCode.Forbidden)]
+    [InlineData(Roles.SystemMonitor, HttpStatusCode.OK)]
+    [InlineData(Roles.SuperAdmin, HttpStatusCode.OK)]
+    public async Task Dashboard_WithToken_FollowsTheTokensRole(string role, HttpStatusCode expected)
+    {
+        var client = await fixture.App.CreateTokenClientAsync(role);
+        var response = await client.GetAsync(Dashboard);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [SkippableFact]
+    public async Task IngestApi_ForAnonymous_Returns401ProblemNotARedirect()
+    {
+        var response = await fixture.App.CreateBrowserClient().PostAsync(IngestRoute, EmptyBatch());
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [SkippableTheory]
+    [InlineData(Roles.ContentManager)]
+    [InlineData(Roles.SystemMonitor)]
+    public async Task IngestApi_ForSignedInUserWithoutIngestRights_Returns403Problem(string role)
+    {
+        var client = await fixture.App.CreateClientAsAsync(role);
+        var response = await client.PostAsync(IngestRoute, EmptyBatch());
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [SkippableTheory]
+    [InlineData(Roles.Ingest, HttpStatusCode.BadRequest)] // allowed in: the empty batch itself is refused
+    [InlineData(Roles.SuperAdmin, HttpStatusCode.BadRequest)]
+    [InlineData(Roles.SystemMonitor, HttpStatusCode.Forbidden)]
+    [InlineData(Roles.ContentManager, HttpStatusCode.Forbidden)]
+    public async Task IngestApi_WithToken_FollowsTheTokensRole(string role, HttpStatusCode expected)
+    {
+        var client = await fixture.App.CreateTokenClientAsync(role);
+        var response = await client.PostAsync(IngestRoute, EmptyBatch());
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task RevokedToken_Returns401()
+    {
+        var app = fixture.App;
+        var name = $"revoked-{Guid.NewGuid():N}";
+        var secret = await app.CreateTokenAsync(Roles.SuperAdmin, name);
+        var client = app.CreateBrowserClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Dashboard)).StatusCode);
+
+        await app.WithDbAsync(async db =>
+        {
+            var tokens = new ApiTokenService(db, TimeProvider.System);
+            Assert.True(await tokens.RevokeAsync(name, CancellationToken.None));
+        });
+
+        var response = await client.GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync(IngestRoute, EmptyBatch())).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task MadeUpToken_Returns401()
+    {
+        var client = fixture.App.CreateBrowserClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "mon_not-a-real-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync(IngestRoute, EmptyBatch())).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task TokenUse_IsRecordedAsLastUsed()
+    {
+        var app = fixture.App;
+        var name = $"used-{Guid.NewGuid():N}";
+        var client = app.CreateBrowserClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateTokenAsync(Roles.Ingest, name));
+        var before = DateTime.UtcNow.AddSeconds(-1);
+
+        await client.PostAsync(IngestRoute, EmptyBatch());
+
+        var lastUsed = await app.WithDbAsync(db => Task.FromResult(db.ApiTokens.Single(t => t.Name == name).LastUsedAt));
+        Assert.NotNull(lastUsed);
+        Assert.InRange(lastUsed.Value, before, DateTime.UtcNow.AddSeconds(1));
+    }
+
+    [SkippableFact]
+    public async Task DisabledUser_CannotSignIn_AndLosesAnExistingSession()
+    {
+        var app = fixture.App;
+        var email = await app.CreateUserAsync(Roles.SystemMonitor);
+        var client = app.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Dashboard)).StatusCode);
+
+        var exit = await CliRunner.RunAsync(app, "users", "disable", "--email", email);
+        Assert.Equal(0, exit.Code);
+
+        var after = await client.GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/login", after.Headers.Location!.AbsolutePath);
+
+        var again = await MonitorAppFactory.LoginAsync(app.CreateBrowserClient(), email, MonitorAppFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("This account is disabled", (await MonitorAppFactory.ParseAsync(again)).QuerySelector("[role=alert]")!.TextContent);
+    }
+}
+
+public sealed class SqliteAccessMatrixTests(SqliteAppFixture fixture) : AccessMatrixTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresAccessMatrixTests(PostgresAppFixture fixture) : AccessMatrixTests(fixture), IClassFixture<PostgresAppFixture>;

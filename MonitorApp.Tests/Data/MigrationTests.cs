@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Data;
+
+public abstract class MigrationTests(AppFixture fixture)
+{
+    [SkippableFact]
+    public async Task Migrations_OnEmptyDatabase_ApplyAndLeaveNoPendingModelChanges()
+    {
+        var app = fixture.App;
+        await app.WithDbAsync(async db =>
+        {
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.Single(await db.Database.GetAppliedMigrationsAsync());
+            Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration for " + fixture.Provider);
+            Assert.Equal(fixture.Provider == DatabaseProvider.Sqlite ? "Microsoft.EntityFrameworkCore.Sqlite" : "Npgsql.EntityFrameworkCore.PostgreSQL",
+                db.Database.ProviderName);
+        });
+    }
+
+    [SkippableFact]
+    public async Task Schema_UsesSnakeCaseNames_AndHasNoColumnForPersonalData()
+    {
+        var app = fixture.App;
+        var columns = await app.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
+            fixture.Provider == DatabaseProvider.Sqlite
+                ? "SELECT name AS \"Value\" FROM pragma_table_info('sessions')"
+                : "SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'sessions'").ToListAsync());
+
+        Assert.Equal(
+            ["category_id", "ended_at", "last_seen_at", "provider", "quality", "quality_at", "session_id", "started_at"],
+            columns.Order().ToArray());
+
+        var categories = await app.WithDbAsync(db => db.CounselorCategories.CountAsync());
+        Assert.Equal(0, categories);
+    }
+
+    [SkippableFact]
+    public async Task Startup_SeedsTheThreeUserRoles()
+    {
+        var roles = await fixture.App.WithDbAsync(db => db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());
+        Assert.Equal(["CONTENT_MANAGER", "SUPER_ADMIN", "SYSTEM_MONITOR"], roles);
+    }
+}
+
+public sealed class SqliteMigrationTests(SqliteAppFixture fixture) : MigrationTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresMigrationTests(PostgresAppFixture fixture) : MigrationTests(fixture), IClassFixture<PostgresAppFixture>;

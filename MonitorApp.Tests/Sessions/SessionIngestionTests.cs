@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Auth;
+using MonitorApp.Sessions;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Sessions;
+
+public abstract class SessionIngestionTests(AppFixture fixture)
+{
+    private const string Route = "/api/ingest/session-events";
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static string Batch(params object[] events) => JsonSerializer.Serialize(new { events });
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string body)
+    {
+        var response = await client.PostAsync(Route, Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement);
+    }
+
+    private Task<List<Session>> SessionsAsync(string prefix) =>
+        fixture.App.WithDbAsync(db => db.Sessions.AsNoTracking().Include(s => s.Category)
+            .Where(s => s.SessionId.StartsWith(prefix)).OrderBy(s => s.SessionId).ToListAsync());
+
+    [SkippableFact]
+    public async Task ValidBatch_IsStored_AndRepeatingItChangesNothing()
+    {
+        var app = fixture.App;
+        var client = await app.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"v-{Guid.NewGuid():N}-";
+        var category = $"Exam Anxiety {Guid.NewGuid():N}";
+        var body = Batch(
+            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" },
+            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:05:00+01:00", quality = "fair" },
+            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:02:00Z", quality = "good" },
+            new { session_id = p + "1", type = "heartbeat", at = "2026-11-26T10:10:00Z" },
+            new { session_id = p + "2", type = "started", at = "2026-11-26T10:03:00Z", category = "Career", provider = "beyond_presence" },
+            new { session_id = p + "2", type = "ended", at = "2026-11-26T10:30:00Z" });
+
+        var (status, json) = await PostAsync(client, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(6, json.GetProperty("accepted").GetInt32());
+
+        var first = await SessionsAsync(p);
+        Assert.Equal(2, first.Count);
+        var s1 = first[0];
+        Assert.Equal(category, s1.Category!.Name);
+        Assert.Equal(VideoProvider.DailyCo, s1.Provider);
+        Assert.Equal(new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc), s1.StartedAt);
+        Assert.Equal(DateTimeKind.Utc, s1.StartedAt.Kind);
+        Assert.Equal(new DateTime(2026, 11, 26, 10, 10, 0, DateTimeKind.Utc), s1.LastSeenAt);
+        // 10:05+01:00 is 09:05Z, earlier than the 10:02Z report: the later report wins whatever the order.
+        Assert.Equal(ConnectionQuality.Good, s1.Quality);
+        Assert.Equal(new DateTime(2026, 11, 26, 10, 2, 0, DateTimeKind.Utc), s1.QualityAt);
+        Assert.Null(s1.EndedAt);
+        Assert.Equal(VideoProvider.BeyondPresence, first[1].Provider);
+        Assert.Equal(new DateTime(2026, 11, 26, 10, 30, 0, DateTimeKind.Utc), first[1].EndedAt);
+
+        var (again, _) = await PostAsync(client, body);
+        Assert.Equal(HttpStatusCode.OK, again);
+        var second = await SessionsAsync(p);
+        Assert.Equivalent(first.Select(Snapshot), second.Select(Snapshot), strict: true);
+        Assert.Equal(1, await app.WithDbAsync(db => db.CounselorCategories.CountAsync(c => c.Name == category)));
+    }
+
+    private static object Snapshot(Session s) => new { s.SessionId, s.CategoryId, s.Provider, s.StartedAt, s.LastSeenAt, s.EndedAt, s.Quality, s.QualityAt };
+
+    [SkippableFact]
+    public async Task BatchWithOneBadEvent_Returns400NamingItAndStoresNothing()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"bad-{Guid.NewGuid():N}-";
+        var (status, json) = await PostAsync(client, Batch(
+            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "daily_co" },
+            new { session_id = p + "2", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "zoom" },
+            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:00:00" , quality = "good" },
+            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:01:00Z" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = json.GetProperty("errors");
+        Assert.Contains("zoom", errors.GetProperty("events[1].provider")[0].GetString());
+        Assert.Contains("offset", errors.GetProperty("events[2].at")[0].GetString());
+        Assert.Contains("required", errors.GetProperty("events[3].quality")[0].GetString());
+        Assert.Equal(3, errors.EnumerateObject().Count());
+        Assert.Empty(await SessionsAsync(p));
+    }
+
+    [SkippableFact]
+    public async Task EventForASessionNeverStarted_IsRejectedWithTheReason()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"unknown-{Guid.NewGuid():N}-";
+        var (status, json) = await PostAsync(client, Batch(
+            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "livekit" },
+            new { session_id = p + "2", type = "heartbeat", at = "2026-11-26T10:01:00Z" }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("unknown", json.GetProperty("errors").GetProperty("events[1].session_id")[0].GetString());
+        Assert.Empty(await SessionsAsync(p));
+    }
+
+    [SkippableFact]
+    public async Task UnknownProperty_Returns400NamingIt()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"pii-{Guid.NewGuid():N}";
+        var (status, json) = await PostAsync(client,
+            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"2026-11-26T10:00:00Z","category":"Anxiety","provider":"daily_co","student_email":"a@b.c"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
+        Assert.Equal("events[0].student_email", error.Name);
+        Assert.Contains("not a known property", error.Value[0].GetString());
+        Assert.Empty(await SessionsAsync(p));
+    }
+
+    [SkippableTheory]
+    [InlineData("", "$")]
+    [InlineData("{\"events\": 5}", "events")]
+    [InlineData("{\"events\": [", "events")]
+    [InlineData("{}", "events")]
+    public async Task MalformedBody_Returns400ProblemNotA500(string body, string field)
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var response = await client.PostAsync(Route, Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains(errors.EnumerateObject(), e => e.Name.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task BodyOverTwoMegabytes_Returns413()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var padding = new string(' ', 2 * 1024 * 1024);
+        var response = await client.PostAsync(Route, Json("{\"events\":[]" + padding + "}"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task BatchOverFiveThousandEvents_Returns400()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var events = Enumerable.Range(0, 5001).Select(i => new { session_id = $"x{i}", type = "heartbeat", at = "2026-11-26T10:00:00Z" });
+        var (status, json) = await PostAsync(client, JsonSerializer.Serialize(new { events }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("5000", json.GetProperty("errors").GetProperty("events")[0].GetString());
+    }
+
+    [SkippableFact]
+    public async Task FullBatchOfFiveThousandEvents_IsStored()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"full-{Guid.NewGuid():N}-";
+        var events = Enumerable.Range(0, 2500).SelectMany(i => new object[]
+        {
+            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category = $"Cat {i % 7}", provider = "livekit" },
+            new { session_id = $"{p}{i}", type = "ended", at = "2026-11-26T10:20:00Z" },
+        });
+        var (status, json) = await PostAsync(client, JsonSerializer.Serialize(new { events }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(5000, json.GetProperty("accepted").GetInt32());
+        Assert.Equal(2500, await fixture.App.WithDbAsync(db => db.Sessions.CountAsync(s => s.SessionId.StartsWith(p) && s.EndedAt != null)));
+    }
+
+    [SkippableFact]
+    public async Task IngestToken_CanIngestButCannotReadTheDashboard()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var id = $"ingest-only-{Guid.NewGuid():N}";
+        var (status, _) = await PostAsync(client, Batch(new { session_id = id, type = "started", at = "2026-11-26T10:00:00Z", category = "Sleep", provider = "other" }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Single(await SessionsAsync(id));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/dashboard")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentBatchesForTheSameNewCategory_AllSucceed()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var category = $"Concurrent {Guid.NewGuid():N}";
+        var p = $"conc-{Guid.NewGuid():N}-";
+        var posts = Enumerable.Range(0, 6).Select(i => client.PostAsync(Route, Json(Batch(
+            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" }))));
+        var responses = await Task.WhenAll(posts);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(6, (await SessionsAsync(p)).Count);
+        Assert.Equal(1, await fixture.App.WithDbAsync(db => db.CounselorCategories.CountAsync(c => c.Name == category)));
+    }
+}
+
+public sealed class SqliteSessionIngestionTests(SqliteAppFixture fixture) : SessionIngestionTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresSessionIngestionTests(PostgresAppFixture fixture) : SessionIngestionTests(fixture), IClassFixture<PostgresAppFixture>;
