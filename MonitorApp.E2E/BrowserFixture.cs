@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.E2E;
+
+/// <summary>
+/// The app on a real Kestrel port with a real database, and Debian's Chromium driven by Playwright.
+/// Playwright cannot download its own browser here, so the system one is launched (MONITOR_E2E_CHROMIUM
+/// overrides the path).
+/// </summary>
+public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
+{
+    private TestDatabase? database;
+    private MonitorAppFactory? app;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+    private string? skipReason;
+
+    public MonitorAppFactory App => app ?? throw new SkipException(skipReason ?? "the app did not start");
+    public IBrowser Browser => browser ?? throw new SkipException(skipReason ?? "the browser did not start");
+    public string BaseUrl { get; private set; } = "";
+
+    public static readonly string ArtifactsDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../artifacts"));
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            TestEnvironment.Require(File.Exists(TestEnvironment.ChromiumPath),
+                $"Chromium was not found at {TestEnvironment.ChromiumPath}: install it (apt-get install chromium) or set MONITOR_E2E_CHROMIUM.");
+            database = await TestDatabase.CreateAsync(provider);
+        }
+        catch (SkipException ex)
+        {
+            skipReason = ex.Message;
+            return;
+        }
+
+        app = new MonitorAppFactory(database);
+        app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        app.StartServer();
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = TestEnvironment.ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+        Directory.CreateDirectory(ArtifactsDirectory);
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with console errors collected.</summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                errors.Add(message.Text);
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return (context, page, errors);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+            await browser.CloseAsync();
+        playwright?.Dispose();
+        if (app is not null)
+            await app.DisposeAsync();
+        if (database is not null)
+            await database.DisposeAsync();
+    }
+}
+
+public sealed class SqliteBrowserFixture() : BrowserFixture(DatabaseProvider.Sqlite);
+
+public sealed class PostgresBrowserFixture() : BrowserFixture(DatabaseProvider.Postgres);

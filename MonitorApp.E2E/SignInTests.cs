@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using MonitorApp.Auth;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.E2E;
+
+public abstract class SignInTests(BrowserFixture fixture)
+{
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/admin/dashboard");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(MonitorAppFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    [SkippableFact]
+    public async Task Monitor_SignsInThroughTheLoginPage_AndReachesTheDashboard()
+    {
+        var email = await fixture.App.CreateUserAsync(Roles.SystemMonitor);
+        var (context, page, errors) = await fixture.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync("/");
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath);
+        await SignInAsync(page, email);
+
+        await page.WaitForURLAsync("**/admin/dashboard");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "System dashboard" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".who")).ToContainTextAsync(email);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, $"dashboard-{GetType().Name}.png"), FullPage = true });
+        Assert.Empty(errors);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/login");
+    }
+
+    [SkippableFact]
+    public async Task ContentManager_SeesTheAccessDeniedPage()
+    {
+        var email = await fixture.App.CreateUserAsync(Roles.ContentManager);
+        var (context, page, _) = await fixture.NewPageAsync();
+        await using var __ = context;
+
+        await SignInAsync(page, email);
+
+        await page.WaitForURLAsync("**/access-denied**");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+        var response = await page.ReloadAsync();
+        Assert.Equal(403, response!.Status);
+    }
+
+    [SkippableFact]
+    public async Task WrongPassword_ShowsTheErrorOnThePage()
+    {
+        var email = await fixture.App.CreateUserAsync(Roles.SystemMonitor);
+        var (context, page, _) = await fixture.NewPageAsync();
+        await using var __ = context;
+
+        await page.GotoAsync("/login");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("definitely-wrong");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong e-mail or password.");
+    }
+}
+
+public sealed class SqliteSignInTests(SqliteBrowserFixture fixture) : SignInTests(fixture), IClassFixture<SqliteBrowserFixture>;
+
+public sealed class PostgresSignInTests(PostgresBrowserFixture fixture) : SignInTests(fixture), IClassFixture<PostgresBrowserFixture>;
