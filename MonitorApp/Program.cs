@@ -3,7 +3,9 @@ using MonitorApp.Cli;
 using MonitorApp.Data;
 using MonitorApp.Demo;
 using MonitorApp.Health;
+using MonitorApp.Metrics;
 using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 
 var cli = MonitorCli.IsCliInvocation(args);
 var builder = WebApplication.CreateBuilder(cli ? [] : args);
@@ -22,6 +24,9 @@ builder.Services.AddHostedService<DatabaseInitializer>();
 builder.Services.AddMonitorAuth();
 builder.Services.AddScoped<ApiTokenService>();
 builder.Services.AddSessionIngestion();
+builder.Services.AddRequestTelemetry();
+builder.Services.AddMetricsSnapshot();
+builder.Services.AddOpenApi();
 builder.Services.AddHealthEndpoints();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddRazorPages();
@@ -36,6 +41,7 @@ if (cli)
     return await MonitorCli.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
 }
 
+app.UseRequestTelemetry();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -44,7 +50,10 @@ app.UseAuthorization();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
+app.MapOpenApi().AllowAnonymous();
 app.MapSessionIngestApi();
+app.MapRequestIngestApi();
+app.MapMetricsApi();
 app.MapRazorPages().WithStaticAssets();
 
 await app.RunAsync();

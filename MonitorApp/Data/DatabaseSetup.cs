@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
+using MonitorApp.Metrics;
+using Npgsql;
 
 namespace MonitorApp.Data;
 
@@ -23,12 +25,26 @@ public static class DatabaseSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddSingleton<DbPoolMonitor>();
+        // One named data source, so the pool monitor can tell this app's Npgsql pool from any other.
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            {
+                Name = $"monitorapp-{Guid.NewGuid():N}",
+            };
+            sp.GetRequiredService<DbPoolMonitor>().NpgsqlPoolName = builder.Name;
+            return builder.Build();
+        });
+
         services.AddDbContext<SqliteMonitorDbContext>((sp, builder) =>
             builder.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()));
         services.AddDbContext<PostgresMonitorDbContext>((sp, builder) =>
-            builder.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-                .UseSnakeCaseNamingConvention());
+            builder.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()));
 
         services.AddScoped<MonitorDbContext>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
         {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using MonitorApp.Auth;
 using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 
 namespace MonitorApp.Data;
 
@@ -19,6 +20,7 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<CounselorCategory> CounselorCategories => Set<CounselorCategory>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -130,9 +130,11 @@ public static class SessionEventRules
         return (events, errors);
     }
 
-    private static bool TryParseInstant(string value, out DateTime utc)
+    public static bool TryParseInstant(string? value, out DateTime utc)
     {
         utc = default;
+        if (value is null)
+            return false;
         // An instant must say its offset: a bare local time would be read in the server's zone.
         var hasOffset = value.EndsWith('Z') || value.EndsWith('z')
             || (value.Length > 6 && (value[^6] == '+' || value[^6] == '-') && value[^3] == ':');

@@ -424,6 +424,107 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Errors4xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors_4xx");
+
+                    b.Property<long>("Errors5xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors_5xx");
+
+                    b.Property<long>("Le10")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le10");
+
+                    b.Property<long>("Le100")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le100");
+
+                    b.Property<long>("Le1000")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le1000");
+
+                    b.Property<long>("Le10000")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le10000");
+
+                    b.Property<long>("Le25")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le25");
+
+                    b.Property<long>("Le250")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le250");
+
+                    b.Property<long>("Le2500")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le2500");
+
+                    b.Property<long>("Le5")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le5");
+
+                    b.Property<long>("Le50")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le50");
+
+                    b.Property<long>("Le500")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le500");
+
+                    b.Property<long>("Le5000")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le5000");
+
+                    b.Property<long>("Le75")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le75");
+
+                    b.Property<long>("Le750")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le750");
+
+                    b.Property<long>("Le7500")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le7500");
+
+                    b.Property<long>("LeInf")
+                        .HasColumnType("bigint")
+                        .HasColumnName("le_inf");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("service");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_rollups");
+
+                    b.HasIndex("Minute", "Service")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_rollups_minute_service");
+
+                    b.ToTable("request_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

@@ -409,6 +409,105 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Errors4xx")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors_4xx");
+
+                    b.Property<long>("Errors5xx")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors_5xx");
+
+                    b.Property<long>("Le10")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le10");
+
+                    b.Property<long>("Le100")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le100");
+
+                    b.Property<long>("Le1000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le1000");
+
+                    b.Property<long>("Le10000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le10000");
+
+                    b.Property<long>("Le25")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le25");
+
+                    b.Property<long>("Le250")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le250");
+
+                    b.Property<long>("Le2500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le2500");
+
+                    b.Property<long>("Le5")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le5");
+
+                    b.Property<long>("Le50")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le50");
+
+                    b.Property<long>("Le500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le500");
+
+                    b.Property<long>("Le5000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le5000");
+
+                    b.Property<long>("Le75")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le75");
+
+                    b.Property<long>("Le750")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le750");
+
+                    b.Property<long>("Le7500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le7500");
+
+                    b.Property<long>("LeInf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le_inf");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_rollups");
+
+                    b.HasIndex("Minute", "Service")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_rollups_minute_service");
+
+                    b.ToTable("request_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace MonitorApp.Metrics;
+
+public enum HealthLevel { Healthy, Degraded, Critical }
+
+/// <summary>What the health verdict is computed from. Null means "not known".</summary>
+public sealed record HealthInputs(
+    bool DatabaseReachable,
+    long RequestsLastHour,
+    double ErrorRateLastHour,
+    double? P95Ms,
+    int? PoolActive,
+    int? PoolSize,
+    int? PoolPending,
+    IReadOnlyList<string> ServicesDown);
+
+public sealed record HealthVerdict(HealthLevel Level, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// A pure function from figures and thresholds to a level and the reasons for it. Every threshold is
+/// "worse than": a figure exactly at the threshold does not cross it (pool usage: at or above).
+/// </summary>
+public static class HealthEvaluator
+{
+    public static HealthVerdict Evaluate(HealthInputs input, HealthOptions thresholds)
+    {
+        var reasons = new List<(HealthLevel Level, string Text)>();
+
+        if (!input.DatabaseReachable)
+            reasons.Add((HealthLevel.Critical, "database unreachable (critical)"));
+
+        if (input.RequestsLastHour > 0)
+        {
+            var rate = input.ErrorRateLastHour;
+            if (rate > thresholds.ErrorRateCritical)
+                reasons.Add((HealthLevel.Critical, $"error rate {Percent(rate)} > {Percent(thresholds.ErrorRateCritical)} (critical)"));
+            else if (rate > thresholds.ErrorRateDegraded)
+                reasons.Add((HealthLevel.Degraded, $"error rate {Percent(rate)} > {Percent(thresholds.ErrorRateDegraded)} (degraded)"));
+
+            if (input.P95Ms is { } p95)
+            {
+                if (p95 > thresholds.P95CriticalMs)
+                    reasons.Add((HealthLevel.Critical, $"p95 response time {Ms(p95)} > {Ms(thresholds.P95CriticalMs)} (critical)"));
+                else if (p95 > thresholds.P95DegradedMs)
+                    reasons.Add((HealthLevel.Degraded, $"p95 response time {Ms(p95)} > {Ms(thresholds.P95DegradedMs)} (degraded)"));
+            }
+        }
+
+        if (input.PoolActive is { } active && input.PoolSize is > 0 and var size)
+        {
+            var usage = (double)active / size;
+            if (usage >= thresholds.PoolUsageDegraded)
+                reasons.Add((HealthLevel.Degraded, $"database pool {active} of {size} connections in use ({Percent(usage)} ≥ {Percent(thresholds.PoolUsageDegraded)}) (degraded)"));
+        }
+        if (input.PoolPending is > 0 and var pending)
+            reasons.Add((HealthLevel.Degraded, $"{pending} request(s) waiting for a database connection (degraded)"));
+
+        foreach (var service in input.ServicesDown)
+            reasons.Add((HealthLevel.Degraded, $"{service} is down (degraded)"));
+
+        var level = reasons.Count == 0 ? HealthLevel.Healthy : reasons.Max(r => r.Level);
+        return new HealthVerdict(level, reasons.OrderByDescending(r => r.Level).Select(r => r.Text).ToList());
+    }
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %";
+
+    private static string Ms(double ms) => ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+}

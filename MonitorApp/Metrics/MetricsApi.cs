@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MonitorApp.Auth;
+
+namespace MonitorApp.Metrics;
+
+public sealed record CurrentMetrics(
+    long? ActiveSessionsCount,
+    string AvgConnectionQuality,
+    double ErrorRateLastHour,
+    double? ApiResponseTimeP95,
+    int? DbPoolActive,
+    int? DbPoolSize,
+    string SystemHealth,
+    int? DbPoolIdle,
+    int? DbPoolPending,
+    double? DbPoolWaitP95Ms,
+    string DbProvider,
+    IReadOnlyList<string> HealthReasons,
+    long RequestsLastHour,
+    DateTime GeneratedAt,
+    bool Stale,
+    double StaleSeconds,
+    string? StaleReason,
+    IReadOnlyDictionary<string, string> Unknown);
+
+public sealed record SessionMetrics(
+    string Window,
+    long TotalSessions,
+    IReadOnlyDictionary<string, long> SessionsByCategory,
+    IReadOnlyDictionary<string, double> ConnectionQualityDistribution,
+    IReadOnlyDictionary<string, long> ConnectionQualityCounts,
+    DateTime GeneratedAt,
+    bool Stale);
+
+public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, double? ErrorRate, double? P95Ms);
+
+public sealed record ErrorRateThresholds(double ErrorRateDegraded, double ErrorRateCritical, double P95DegradedMs, double P95CriticalMs);
+
+public sealed record ErrorRateSeries(int Hours, IReadOnlyList<ErrorRatePoint> Points, ErrorRateThresholds Thresholds, DateTime GeneratedAt, bool Stale);
+
+public sealed record DbPoolMetrics(
+    string Provider,
+    int? Active,
+    int? Idle,
+    int? Size,
+    int? Pending,
+    double? WaitP95Ms,
+    [property: System.Text.Json.Serialization.JsonPropertyName("open_samples_5m")] int OpenSamples5m,
+    IReadOnlyDictionary<string, string> Unknown,
+    DateTime GeneratedAt);
+
+/// <summary><c>/api/admin/metrics/*</c>: the latest snapshot as JSON, for SYSTEM_MONITOR and SUPER_ADMIN.</summary>
+public static class MetricsApi
+{
+    public static IServiceCollection AddMetricsSnapshot(this IServiceCollection services)
+    {
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionMetricsOptions>().BindConfiguration(SessionMetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MetricsSnapshotService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/metrics")
+            .RequireAuthorization(Policies.Monitor)
+            .WithTags("Metrics")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // Figures change every few seconds; a cached copy would show an operator the past.
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return await next(context);
+            })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/current", CurrentAsync).WithSummary("Headline figures and system health with its reasons.");
+        group.MapGet("/sessions", SessionsAsync).WithSummary("Sessions started in a window (1h, 24h, 7d, 30d; default 30d), by category, and the connection-quality distribution.")
+            .ProducesValidationProblem();
+        group.MapGet("/error-rate", ErrorRateAsync).WithSummary("Hourly requests, errors, error rate and p95 (oldest first, current hour last, empty hours included) with the thresholds.")
+            .ProducesValidationProblem();
+        group.MapGet("/db-pool", DbPoolAsync).WithSummary("The database connection pool of the running provider.");
+        return app;
+    }
+
+    public static CurrentMetrics ToCurrent(MetricsSnapshot s, DateTime now) => new(
+        s.ActiveSessions,
+        s.AvgConnectionQuality,
+        Math.Round(s.ErrorRateLastHour, 6),
+        Round1(s.P95MsLastHour),
+        s.DbPool.Active,
+        s.DbPool.Size,
+        s.Health.Level.ToString().ToLowerInvariant(),
+        s.DbPool.Idle,
+        s.DbPool.Pending,
+        Round1(s.DbPool.OpenP95Ms),
+        s.DbPool.Provider,
+        s.Health.Reasons,
+        s.RequestsLastHour,
+        s.GeneratedAt,
+        s.Stale,
+        Math.Round(Math.Max(0, (now - s.GeneratedAt).TotalSeconds), 1),
+        s.StaleReason,
+        s.Unknown);
+
+    private static async Task<Ok<CurrentMetrics>> CurrentAsync(MetricsSnapshotService snapshots, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ToCurrent(await snapshots.GetAsync(ct), time.GetUtcNow().UtcDateTime));
+
+    private static async Task<Results<Ok<SessionMetrics>, ValidationProblem>> SessionsAsync(string? window, MetricsSnapshotService snapshots, CancellationToken ct)
+    {
+        window ??= "30d";
+        if (!MetricsWindows.ByName.TryGetValue(window, out var w))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not one of 1h, 24h, 7d, 30d."] });
+        var s = await snapshots.GetAsync(ct);
+        var figures = s.Windows[w];
+        return TypedResults.Ok(new SessionMetrics(window, figures.TotalSessions, figures.ByCategory, figures.QualityPercent, figures.QualityCounts, s.GeneratedAt, s.Stale));
+    }
+
+    private static async Task<Results<Ok<ErrorRateSeries>, ValidationProblem>> ErrorRateAsync(
+        string? hours, MetricsSnapshotService snapshots, IOptions<HealthOptions> health, CancellationToken ct)
+    {
+        var count = 24;
+        if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."] });
+        var s = await snapshots.GetAsync(ct);
+        var points = s.Hourly.TakeLast(count)
+            .Select(p => new ErrorRatePoint(p.Hour, p.Requests, p.Errors, p.ErrorRate is { } r ? Math.Round(r, 6) : null, Round1(p.P95Ms)))
+            .ToList();
+        var t = health.Value;
+        return TypedResults.Ok(new ErrorRateSeries(count, points, new ErrorRateThresholds(t.ErrorRateDegraded, t.ErrorRateCritical, t.P95DegradedMs, t.P95CriticalMs), s.GeneratedAt, s.Stale));
+    }
+
+    private static async Task<Ok<DbPoolMetrics>> DbPoolAsync(MetricsSnapshotService snapshots, CancellationToken ct)
+    {
+        var s = await snapshots.GetAsync(ct);
+        var p = s.DbPool;
+        return TypedResults.Ok(new DbPoolMetrics(p.Provider, p.Active, p.Idle, p.Size, p.Pending, Round1(p.OpenP95Ms), p.OpenSamples, p.Unknown, s.GeneratedAt));
+    }
+
+    private static double? Round1(double? value) => value is { } v ? Math.Round(v, 1) : null;
+}

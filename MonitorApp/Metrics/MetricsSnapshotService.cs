@@ -1,0 +1,299 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Data;
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
+
+namespace MonitorApp.Metrics;
+
+/// <summary>
+/// Computes the whole metrics snapshot every <see cref="MetricsOptions.SnapshotSeconds"/>: six aggregate
+/// queries, however many people watch and however many rows there are. Pages and the API only read the
+/// latest snapshot. When the database fails, the last good figures stay, marked stale, and health turns
+/// critical.
+/// </summary>
+public sealed class MetricsSnapshotService(
+    IServiceScopeFactory scopes,
+    DbPoolMonitor pool,
+    TimeProvider time,
+    IOptions<MetricsOptions> metricsOptions,
+    IOptions<SessionMetricsOptions> sessionOptions,
+    IOptions<HealthOptions> healthOptions,
+    IOptions<DatabaseOptions> databaseOptions,
+    IEnumerable<IHealthSignal> signals,
+    ILogger<MetricsSnapshotService> logger) : BackgroundService
+{
+    /// <summary>How many hourly points the snapshot keeps (the error-rate endpoint serves up to this many).</summary>
+    public const int MaxHours = 168;
+
+    private readonly TaskCompletionSource firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private volatile MetricsSnapshot? latest;
+
+    public MetricsSnapshot? Latest => latest;
+
+    public async Task<MetricsSnapshot> GetAsync(CancellationToken cancellationToken)
+    {
+        if (latest is { } snapshot)
+            return snapshot;
+        await firstSnapshot.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        return latest!;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(metricsOptions.Value.SnapshotSeconds), time);
+        try
+        {
+            do
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Computes a new snapshot now (the timer calls this; tests call it after changing data).</summary>
+    public async Task<MetricsSnapshot> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            MetricsSnapshot snapshot;
+            try
+            {
+                snapshot = await ComputeAsync(now, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Metrics snapshot failed; keeping the last good figures, marked stale");
+                snapshot = Unreachable(now, ex);
+            }
+            latest = snapshot;
+            firstSnapshot.TrySetResult();
+            return snapshot;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<MetricsSnapshot> ComputeAsync(DateTime now, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        var sessions = db.Sessions.AsNoTracking();
+        var cutoffs = Enum.GetValues<MetricsWindow>().ToDictionary(w => w, w => now - w.Length());
+        var (c1h, c24h, c7d, c30d) = (cutoffs[MetricsWindow.Hour], cutoffs[MetricsWindow.Day], cutoffs[MetricsWindow.Week], cutoffs[MetricsWindow.Month]);
+
+        var staleCutoff = now.AddMinutes(-sessionOptions.Value.StaleAfterMinutes);
+        var active = await sessions.LongCountAsync(s => s.EndedAt == null && s.LastSeenAt >= staleCutoff, ct);
+
+        // Latest quality of each session reported within a window, counted per level, all windows at once.
+        var qualityRows = await sessions
+            .Where(s => s.Quality != null && s.QualityAt >= c30d)
+            .GroupBy(s => s.Quality)
+            .Select(g => new
+            {
+                Quality = g.Key,
+                Hour = g.LongCount(s => s.QualityAt >= c1h),
+                Day = g.LongCount(s => s.QualityAt >= c24h),
+                Week = g.LongCount(s => s.QualityAt >= c7d),
+                Month = g.LongCount(),
+            })
+            .ToListAsync(ct);
+
+        var categoryRows = await sessions
+            .Where(s => s.StartedAt >= c30d)
+            .GroupBy(s => s.CategoryId)
+            .Select(g => new
+            {
+                CategoryId = g.Key,
+                Hour = g.LongCount(s => s.StartedAt >= c1h),
+                Day = g.LongCount(s => s.StartedAt >= c24h),
+                Week = g.LongCount(s => s.StartedAt >= c7d),
+                Month = g.LongCount(),
+            })
+            .ToListAsync(ct);
+        var categories = await db.CounselorCategories.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+
+        var nowMinute = RequestRollup.ToMinute(now);
+        var fromMinute = nowMinute - 59;
+        var lastHourByMinute = await db.RequestRollups.AsNoTracking()
+            .Where(r => r.Minute >= fromMinute && r.Minute <= nowMinute)
+            .GroupBy(r => r.Minute)
+            .Select(SumBuckets)
+            .ToListAsync(ct);
+        var nowHour = nowMinute / 60;
+        var fromHourMinute = (nowHour - MaxHours + 1) * 60;
+        var byHour = await db.RequestRollups.AsNoTracking()
+            .Where(r => r.Minute >= fromHourMinute && r.Minute <= nowMinute)
+            .GroupBy(r => r.Minute / 60)
+            .Select(SumBuckets)
+            .ToDictionaryAsync(r => r.Key, ct);
+
+        var unknown = new Dictionary<string, string>();
+
+        var windows = new Dictionary<MetricsWindow, SessionWindowFigures>();
+        foreach (var window in Enum.GetValues<MetricsWindow>())
+        {
+            long Pick(long hour, long day, long week, long month) => window switch
+            {
+                MetricsWindow.Hour => hour,
+                MetricsWindow.Day => day,
+                MetricsWindow.Week => week,
+                _ => month,
+            };
+            var byCategory = categories.ToDictionary(
+                c => c.Name,
+                c => categoryRows.Where(r => r.CategoryId == c.Id).Select(r => Pick(r.Hour, r.Day, r.Week, r.Month)).SingleOrDefault());
+            var qualityCounts = Enum.GetValues<ConnectionQuality>().OrderDescending().ToDictionary(
+                q => q.Name(),
+                q => qualityRows.Where(r => r.Quality == q).Select(r => Pick(r.Hour, r.Day, r.Week, r.Month)).SingleOrDefault());
+            windows[window] = new SessionWindowFigures(byCategory.Values.Sum(), byCategory, qualityCounts, Percentages.OneDecimal(qualityCounts));
+        }
+
+        var avgQuality = QualityScale.Average(windows[MetricsWindow.Hour].QualityCounts);
+        if (avgQuality == "unknown")
+            unknown["avg_connection_quality"] = "no session reported its connection quality in the last hour";
+
+        var hourSums = RollupSums.Total(lastHourByMinute);
+        var errorRate = hourSums.Requests == 0 ? 0 : (double)hourSums.Errors5xx / hourSums.Requests;
+        var p95 = LatencyHistogram.Quantile(hourSums.Buckets(), 0.95);
+        if (hourSums.Requests == 0)
+        {
+            unknown["error_rate_last_hour"] = "no API requests in the last 60 minutes (reported as 0)";
+            unknown["api_response_time_p95"] = "no API requests in the last 60 minutes";
+        }
+
+        var hourly = new List<HourPoint>(MaxHours);
+        for (var h = nowHour - MaxHours + 1; h <= nowHour; h++)
+        {
+            var sums = byHour.GetValueOrDefault(h);
+            hourly.Add(sums is null || sums.Requests == 0
+                ? new HourPoint(RequestRollup.FromMinute(h * 60), 0, 0, null, null)
+                : new HourPoint(RequestRollup.FromMinute(h * 60), sums.Requests, sums.Errors5xx,
+                    (double)sums.Errors5xx / sums.Requests, LatencyHistogram.Quantile(sums.Buckets(), 0.95)));
+        }
+
+        var poolReading = pool.Read(databaseOptions.Value.Provider);
+        foreach (var (field, reason) in poolReading.Unknown)
+            unknown[field] = reason;
+
+        var health = HealthEvaluator.Evaluate(
+            new HealthInputs(true, hourSums.Requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending, ServicesDown()),
+            healthOptions.Value);
+
+        return new MetricsSnapshot(now, now, false, null, active, avgQuality, hourSums.Requests, hourSums.Errors5xx, errorRate, p95,
+            poolReading, windows, hourly, health, unknown);
+    }
+
+    private MetricsSnapshot Unreachable(DateTime now, Exception error)
+    {
+        var reason = $"database unreachable: {error.GetBaseException().Message}";
+        var poolReading = pool.Read(databaseOptions.Value.Provider);
+        var previous = latest;
+        if (previous is null)
+        {
+            var empty = new SessionWindowFigures(0, new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, double>());
+            var unknown = new Dictionary<string, string>
+            {
+                ["active_sessions_count"] = reason,
+                ["avg_connection_quality"] = reason,
+                ["error_rate_last_hour"] = reason,
+                ["api_response_time_p95"] = reason,
+            };
+            return new MetricsSnapshot(now, now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
+                Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [],
+                HealthEvaluator.Evaluate(new HealthInputs(false, 0, 0, null, null, null, null, ServicesDown()), healthOptions.Value),
+                unknown);
+        }
+        var health = HealthEvaluator.Evaluate(
+            new HealthInputs(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour,
+                poolReading.Active, poolReading.Size, poolReading.Pending, ServicesDown()),
+            healthOptions.Value);
+        return previous with { ComputedAt = now, Stale = true, StaleReason = reason, DbPool = poolReading, Health = health };
+    }
+
+    private List<string> ServicesDown() => signals.SelectMany(s => s.ServicesDown()).ToList();
+
+    private static readonly Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> SumBuckets = g => new RollupSums
+    {
+        Key = g.Key,
+        Requests = g.Sum(r => r.Requests),
+        Errors5xx = g.Sum(r => r.Errors5xx),
+        Le5 = g.Sum(r => r.Le5),
+        Le10 = g.Sum(r => r.Le10),
+        Le25 = g.Sum(r => r.Le25),
+        Le50 = g.Sum(r => r.Le50),
+        Le75 = g.Sum(r => r.Le75),
+        Le100 = g.Sum(r => r.Le100),
+        Le250 = g.Sum(r => r.Le250),
+        Le500 = g.Sum(r => r.Le500),
+        Le750 = g.Sum(r => r.Le750),
+        Le1000 = g.Sum(r => r.Le1000),
+        Le2500 = g.Sum(r => r.Le2500),
+        Le5000 = g.Sum(r => r.Le5000),
+        Le7500 = g.Sum(r => r.Le7500),
+        Le10000 = g.Sum(r => r.Le10000),
+        LeInf = g.Sum(r => r.LeInf),
+    };
+}
+
+/// <summary>Something outside the database that can make the system unhealthy (the external-service prober).</summary>
+public interface IHealthSignal
+{
+    IEnumerable<string> ServicesDown();
+}
+
+/// <summary>Summed counters of a group of rollup rows.</summary>
+public sealed class RollupSums
+{
+    public long Key { get; init; }
+    public long Requests { get; init; }
+    public long Errors5xx { get; init; }
+    public long Le5 { get; init; }
+    public long Le10 { get; init; }
+    public long Le25 { get; init; }
+    public long Le50 { get; init; }
+    public long Le75 { get; init; }
+    public long Le100 { get; init; }
+    public long Le250 { get; init; }
+    public long Le500 { get; init; }
+    public long Le750 { get; init; }
+    public long Le1000 { get; init; }
+    public long Le2500 { get; init; }
+    public long Le5000 { get; init; }
+    public long Le7500 { get; init; }
+    public long Le10000 { get; init; }
+    public long LeInf { get; init; }
+
+    public long[] Buckets() => [Le5, Le10, Le25, Le50, Le75, Le100, Le250, Le500, Le750, Le1000, Le2500, Le5000, Le7500, Le10000, LeInf];
+
+    public static RollupSums Total(IReadOnlyCollection<RollupSums> rows) => new()
+    {
+        Requests = rows.Sum(r => r.Requests),
+        Errors5xx = rows.Sum(r => r.Errors5xx),
+        Le5 = rows.Sum(r => r.Le5),
+        Le10 = rows.Sum(r => r.Le10),
+        Le25 = rows.Sum(r => r.Le25),
+        Le50 = rows.Sum(r => r.Le50),
+        Le75 = rows.Sum(r => r.Le75),
+        Le100 = rows.Sum(r => r.Le100),
+        Le250 = rows.Sum(r => r.Le250),
+        Le500 = rows.Sum(r => r.Le500),
+        Le750 = rows.Sum(r => r.Le750),
+        Le1000 = rows.Sum(r => r.Le1000),
+        Le2500 = rows.Sum(r => r.Le2500),
+        Le5000 = rows.Sum(r => r.Le5000),
+        Le7500 = rows.Sum(r => r.Le7500),
+        Le10000 = rows.Sum(r => r.Le10000),
+        LeInf = rows.Sum(r => r.LeInf),
+    };
+}
