@@ -5,6 +5,8 @@ using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Auth;
 using MonitorApp.Data;
@@ -12,7 +14,7 @@ using MonitorApp.Data;
 namespace MonitorApp.Tests.Infrastructure;
 
 /// <summary>The real app, in-process, on a database of its own. Signs in through the real login form.</summary>
-public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null) : WebApplicationFactory<Program>
 {
     public const string Password = "Correct-Horse-Battery-42";
 
@@ -28,6 +30,14 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         builder.UseSetting("Demo:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(time);
+            });
+        }
     }
 
     public HttpClient CreateBrowserClient() =>

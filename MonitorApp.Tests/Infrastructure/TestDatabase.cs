@@ -18,6 +18,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
+    /// <summary>A database the test made itself; nothing to drop.</summary>
+    public static TestDatabase Existing(DatabaseProvider provider, string connectionString) => new(provider, connectionString, () => Task.CompletedTask);
+
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
         if (provider == DatabaseProvider.Sqlite)

@@ -29,16 +29,38 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
 
         var hash = ApiToken.Hash(secret);
-        var token = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Select(t => new { t.Id, t.Name, t.Role, t.LastUsedAt })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (token is null)
-            return AuthenticateResult.Fail("Unknown or revoked API token.");
-
         var now = time.GetUtcNow().UtcDateTime;
-        if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
-            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        VerifiedToken? token;
+        try
+        {
+            token = await db.ApiTokens.AsNoTracking()
+                .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+                .Select(t => new VerifiedToken(t.Id, t.Name, t.Role, t.LastUsedAt))
+                .SingleOrDefaultAsync(Context.RequestAborted);
+            if (token is null)
+            {
+                RecentlyVerified.TryRemove(hash, out _);
+                return AuthenticateResult.Fail("Unknown or revoked API token.");
+            }
+            RecentlyVerified[hash] = (token, now);
+            if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
+                await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
+        {
+            // The database is down: a token this instance verified a moment ago is still trusted, so the
+            // monitoring API can say "database unreachable" instead of failing every caller.
+            // REVIEW: a revocation made during the outage takes effect once the database answers again.
+            if (RecentlyVerified.TryGetValue(hash, out var cached) && now - cached.At < OutageGrace)
+            {
+                Logger.LogWarning("Database unreachable; accepting API token '{Name}' verified at {At:O}", cached.Token.Name, cached.At);
+                token = cached.Token;
+            }
+            else
+            {
+                throw;
+            }
+        }
 
         var identity = new ClaimsIdentity(
             [
@@ -49,6 +71,11 @@ public sealed class ApiTokenAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    private sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> RecentlyVerified = new();
+    private static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

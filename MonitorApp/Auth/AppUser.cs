@@ -29,3 +29,26 @@ public sealed class MonitorSignInManager(
         return user is { IsDisabled: false } ? user : null;
     }
 }
+
+/// <summary>
+/// The per-request security-stamp check needs the database. While it is unreachable, an existing sign-in
+/// keeps the roles its cookie already carries, so operators can still see that the database is down.
+/// </summary>
+public sealed class ResilientSecurityStampValidator(
+    IOptions<SecurityStampValidatorOptions> options,
+    SignInManager<AppUser> signInManager,
+    ILoggerFactory logger)
+    : SecurityStampValidator<AppUser>(options, signInManager, logger)
+{
+    public override async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        try
+        {
+            await base.ValidateAsync(context);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            Logger.LogWarning(ex, "Database unreachable; keeping the signed-in principal until it can be re-validated");
+        }
+    }
+}

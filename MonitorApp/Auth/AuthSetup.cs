@@ -29,6 +29,7 @@ public static class AuthSetup
         // Check the security stamp on every request: a disabled user or a changed role takes effect at
         // once. It costs one indexed lookup per request, which a handful of operators can afford.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddScoped<ISecurityStampValidator, ResilientSecurityStampValidator>();
 
         services.ConfigureApplicationCookie(options =>
         {

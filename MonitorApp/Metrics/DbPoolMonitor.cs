@@ -32,8 +32,10 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
     private readonly MeterListener listener = new();
     private readonly ConcurrentQueue<(DateTime At, double Ms)> openTimes = new();
     private readonly object observeLock = new();
+    // Connections EF opened and has not closed yet; a disposed-without-close connection also leaves.
+    private readonly ConcurrentDictionary<DbConnection, byte> openConnections = new(ReferenceEqualityComparer.Instance);
     private Dictionary<string, long>? observing;
-    private long open;
+    private long pendingRequests;
 
     public DbPoolMonitor(TimeProvider time)
     {
@@ -51,25 +53,33 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
     /// <summary>The Npgsql data source name whose figures are ours (other pools in the process are ignored).</summary>
     public string? NpgsqlPoolName { get; set; }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Opened(eventData.Duration);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Opened(connection, eventData.Duration);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Opened(eventData.Duration);
+        Opened(connection, eventData.Duration);
         return Task.CompletedTask;
     }
 
-    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Interlocked.Decrement(ref open);
+    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => openConnections.TryRemove(connection, out _);
 
     public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
-        Interlocked.Decrement(ref open);
+        openConnections.TryRemove(connection, out _);
         return Task.CompletedTask;
     }
 
-    private void Opened(TimeSpan duration)
+    public override void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => openConnections.TryRemove(connection, out _);
+
+    public override Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
-        Interlocked.Increment(ref open);
+        openConnections.TryRemove(connection, out _);
+        return Task.CompletedTask;
+    }
+
+    private void Opened(DbConnection connection, TimeSpan duration)
+    {
+        openConnections[connection] = 0;
         openTimes.Enqueue((time.GetUtcNow().UtcDateTime, duration.TotalMilliseconds));
         while (openTimes.Count > MaxOpenSamples && openTimes.TryDequeue(out _))
         {
@@ -94,10 +104,12 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
             unknown["db_pool_idle"] = reason;
             unknown["db_pool_size"] = reason;
             unknown["db_pool_pending"] = reason;
-            return new DbPoolReading("sqlite", (int)Math.Max(0, Interlocked.Read(ref open)), null, null, null, p95, samples.Length, unknown);
+            return new DbPoolReading("sqlite", openConnections.Count, null, null, null, p95, samples.Length, unknown);
         }
 
         var figures = ObserveNpgsql();
+        if (figures.Count > 0)
+            figures["pending"] = Math.Max(0, Interlocked.Read(ref pendingRequests));
         int? Figure(string key, string reason)
         {
             if (figures.TryGetValue(key, out var value))
@@ -135,8 +147,7 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
 
     private void Observe(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var target = observing;
-        if (target is null || NpgsqlPoolName is null)
+        if (NpgsqlPoolName is null)
             return;
         string? pool = null, state = null;
         foreach (var tag in tags)
@@ -148,11 +159,20 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
         }
         if (pool != NpgsqlPoolName)
             return;
+        if (!instrument.IsObservable)
+        {
+            // Waiters are an up-down counter reported on every change, not on observation: keep the sum.
+            if (instrument.Name.EndsWith("pending_requests", StringComparison.Ordinal))
+                Interlocked.Add(ref pendingRequests, value);
+            return;
+        }
+        var target = observing;
+        if (target is null)
+            return;
         var key = instrument.Name switch
         {
             "db.client.connection.count" => state,
             "db.client.connection.max" => "max",
-            "db.client.connection.npgsql.pending_requests" or "db.client.connection.pending_requests" => "pending",
             _ => null,
         };
         if (key is not null)

@@ -11,6 +11,9 @@ public sealed class TelemetryOptions
     [Required, StringLength(100, MinimumLength = 1)]
     public string ServiceName { get; set; } = "monitor-app";
 
+    /// <summary>Count this app's own HTTP requests (the dashboard, its API) in the error rate and p95.</summary>
+    public bool RecordOwnRequests { get; set; } = true;
+
     /// <summary>How often in-memory request counts are written to the database (at most 10 s).</summary>
     [Range(1, 10, ErrorMessage = "Telemetry:FlushSeconds must be between 1 and 10.")]
     public int FlushSeconds { get; set; } = 10;

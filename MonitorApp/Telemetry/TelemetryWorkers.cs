@@ -13,7 +13,7 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestReco
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (ExcludedPrefixes.Any(p => path.StartsWithSegments(p)))
+        if (!options.Value.RecordOwnRequests || ExcludedPrefixes.Any(p => path.StartsWithSegments(p)))
         {
             await next(context);
             return;
