@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace MonitorApp.Tests.Metrics;
+
+/// <summary>
+/// The snapshot's cost must not grow with the data: it runs the same few aggregate queries whether the
+/// tables hold ten rows or thousands (nothing is loaded row by row into C#). Timings are printed, not asserted.
+/// </summary>
+public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task Snapshot_RunsTheSameNumberOfQueries_ForTenRowsAndForThousands()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var t0 = IsolatedApp.T0;
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 10).Select(i => (object)new
+        {
+            session_id = $"small-{i}", type = "started", at = IsolatedApp.Iso(t0.AddMinutes(-i)), category = $"Cat {i % 3}", provider = "daily_co",
+        }).ToArray());
+        var (small, smallMs) = await CountQueriesAsync(app);
+
+        for (var batch = 0; batch < 2; batch++)
+        {
+            await app.PostSessionEventsAsync(Enumerable.Range(0, 1000).SelectMany(i => new object[]
+            {
+                new { session_id = $"big-{batch}-{i}", type = "started", at = IsolatedApp.Iso(t0.AddMinutes(-(i * 37 % 40_000))), category = $"Cat {i % 12}", provider = "livekit" },
+                new { session_id = $"big-{batch}-{i}", type = "quality", at = IsolatedApp.Iso(t0.AddMinutes(-(i * 37 % 40_000))), quality = i % 2 == 0 ? "good" : "poor" },
+            }).ToArray());
+            await app.PostRequestsAsync(Enumerable.Range(0, 5_000).Select(i => (object)new
+            {
+                service = $"svc-{i % 5}", at = IsolatedApp.Iso(t0.AddMinutes(-(i % 10_000))), status = i % 50 == 0 ? 500 : 200, duration_ms = i % 900,
+            }));
+        }
+        var rows = await app.App.WithDbAsync(async db => (await db.Sessions.CountAsync(), await db.RequestRollups.CountAsync()));
+        var (large, largeMs) = await CountQueriesAsync(app);
+
+        output.WriteLine($"{provider}: snapshot over 10 sessions: {small} queries, {smallMs:F1} ms; " +
+                         $"over {rows.Item1} sessions and {rows.Item2} rollup rows: {large} queries, {largeMs:F1} ms");
+        Assert.Equal(6, small);
+        Assert.Equal(small, large);
+    }
+
+    private static async Task<(int Queries, double Ms)> CountQueriesAsync(IsolatedApp app)
+    {
+        var counter = new CommandCounter(app.Database.ConnectionString);
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(counter);
+        var watch = Stopwatch.StartNew();
+        await app.RefreshAsync();
+        return (counter.Count, watch.Elapsed.TotalMilliseconds);
+    }
+
+    private sealed class CommandCounter(string connectionString) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    {
+        private int count;
+        private readonly List<IDisposable> subscriptions = [];
+
+        public int Count => count;
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == DbLoggerCategory.Name)
+                subscriptions.Add(listener.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
+                && data.Context?.Database.GetConnectionString() == connectionString)
+                Interlocked.Increment(ref count);
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+}
+
+public sealed class SqliteSnapshotCostTests(ITestOutputHelper output) : SnapshotCostTests(DatabaseProvider.Sqlite, output);
+
+public sealed class PostgresSnapshotCostTests(ITestOutputHelper output) : SnapshotCostTests(DatabaseProvider.Postgres, output);
