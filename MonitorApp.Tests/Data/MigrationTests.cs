@@ -38,6 +38,12 @@ public abstract class MigrationTests(AppFixture fixture)
     }
 
     [SkippableFact]
+    public async Task StartupOutsideDevelopment_CreatesNoAccounts()
+    {
+        Assert.Equal(0, await fixture.App.WithDbAsync(db => db.Users.CountAsync()));
+    }
+
+    [SkippableFact]
     public async Task Startup_SeedsTheThreeUserRoles()
     {
         var roles = await fixture.App.WithDbAsync(db => db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());

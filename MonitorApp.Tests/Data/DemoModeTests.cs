@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Data;
+
+public sealed class DemoModeTests
+{
+    [Fact]
+    public async Task DemoMode_CreatesBothDemoAccounts_AndFeedsSessionsThroughIngestion()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = new MonitorAppFactory(database, new Dictionary<string, string?>
+        {
+            ["Demo:Enabled"] = "true",
+            ["Demo:TickSeconds"] = "1",
+        });
+        _ = app.Server;
+
+        var accounts = await app.WithDbAsync(db => (
+            from u in db.Users
+            join ur in db.UserRoles on u.Id equals ur.UserId
+            join r in db.Roles on ur.RoleId equals r.Id
+            orderby u.Email
+            select u.Email + " " + r.Name).ToListAsync());
+        Assert.Equal(["admin@demo.local SUPER_ADMIN", "monitor@demo.local SYSTEM_MONITOR"], accounts);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var sessions = 0;
+        while (DateTime.UtcNow < deadline && sessions == 0)
+        {
+            await Task.Delay(200);
+            sessions = await app.WithDbAsync(db => db.Sessions.CountAsync(s => s.SessionId.StartsWith("demo-") && s.Quality != null));
+        }
+        Assert.True(sessions > 0, "the simulator stored no sessions within 15 s");
+        var categories = await app.WithDbAsync(db => db.CounselorCategories.Select(c => c.Name).ToListAsync());
+        Assert.NotEmpty(categories);
+    }
+}
