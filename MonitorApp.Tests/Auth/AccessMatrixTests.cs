@@ -32,6 +32,11 @@ public abstract class AccessMatrixTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await MonitorAppFactory.ParseAsync(response);
         Assert.Equal("System dashboard", page.QuerySelector("h1")!.TextContent.Trim());
+
+        // Checking the sign-in on each poll must not re-issue the cookie each time.
+        var poll = await client.GetAsync(Dashboard);
+        Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
+        Assert.False(poll.Headers.Contains("Set-Cookie") && poll.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("monitor.auth=", StringComparison.Ordinal)));
     }
 
     [SkippableFact]

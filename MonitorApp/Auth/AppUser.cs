@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace MonitorApp.Auth;
@@ -22,33 +23,39 @@ public sealed class MonitorSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(AppUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
-
-    public override async Task<AppUser?> ValidateSecurityStampAsync(System.Security.Claims.ClaimsPrincipal? principal)
-    {
-        var user = await base.ValidateSecurityStampAsync(principal);
-        return user is { IsDisabled: false } ? user : null;
-    }
 }
 
 /// <summary>
-/// The per-request security-stamp check needs the database. While it is unreachable, an existing sign-in
-/// keeps the roles its cookie already carries, so operators can still see that the database is down.
+/// Checks a sign-in cookie on every request with one primary-key lookup: a user who was disabled, or
+/// whose role or password changed (each renews the security stamp), is signed out at once. Unlike
+/// Identity's SecurityStampValidator with a zero interval, it neither rebuilds the principal nor
+/// re-issues the cookie on every dashboard poll. While the database is unreachable the cookie is kept,
+/// so operators can still see that the database is down.
 /// </summary>
-public sealed class ResilientSecurityStampValidator(
-    IOptions<SecurityStampValidatorOptions> options,
-    SignInManager<AppUser> signInManager,
-    ILoggerFactory logger)
-    : SecurityStampValidator<AppUser>(options, signInManager, logger)
+public static class SignInRevalidation
 {
-    public override async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    public static async Task ValidatePrincipalAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
     {
+        var services = context.HttpContext.RequestServices;
+        var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
+        var userId = context.Principal?.FindFirst(claims.UserIdClaimType)?.Value;
+        var stamp = context.Principal?.FindFirst(claims.SecurityStampClaimType)?.Value;
         try
         {
-            await base.ValidateAsync(context);
+            var current = await services.GetRequiredService<Data.MonitorDbContext>().Users.AsNoTracking()
+                .Where(u => u.Id == userId)
+                .Select(u => new { u.SecurityStamp, u.IsDisabled })
+                .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+            if (current is null || current.IsDisabled || current.SecurityStamp != stamp)
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
         {
-            Logger.LogWarning(ex, "Database unreachable; keeping the signed-in principal until it can be re-validated");
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInRevalidation))
+                .LogWarning(ex, "Database unreachable; keeping the sign-in of {User} until it can be checked", userId);
         }
     }
 }

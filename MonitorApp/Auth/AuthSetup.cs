@@ -26,10 +26,6 @@ public static class AuthSetup
             .AddEntityFrameworkStores<MonitorDbContext>()
             .AddSignInManager<MonitorSignInManager>();
 
-        // Check the security stamp on every request: a disabled user or a changed role takes effect at
-        // once. It costs one indexed lookup per request, which a handful of operators can afford.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
-        services.AddScoped<ISecurityStampValidator, ResilientSecurityStampValidator>();
 
         services.ConfigureApplicationCookie(options =>
         {
@@ -41,6 +37,9 @@ public static class AuthSetup
             options.AccessDeniedPath = "/access-denied";
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
+            // Replaces Identity's periodic SecurityStampValidator: disabling a user or changing a role takes
+            // effect at the next request, for the price of one primary-key lookup.
+            options.Events.OnValidatePrincipal = SignInRevalidation.ValidatePrincipalAsync;
             options.Events.OnRedirectToLogin = context => RedirectOrRefuse(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
         });

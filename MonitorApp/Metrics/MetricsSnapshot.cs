@@ -1,6 +1,7 @@
 namespace MonitorApp.Metrics;
 
-public enum MetricsWindow { Hour, Day, Week, Month }
+// The values index the per-window count arrays the snapshot builds.
+public enum MetricsWindow { Hour = 0, Day = 1, Week = 2, Month = 3 }
 
 public static class MetricsWindows
 {
@@ -19,8 +20,6 @@ public static class MetricsWindows
         MetricsWindow.Week => TimeSpan.FromDays(7),
         _ => TimeSpan.FromDays(30),
     };
-
-    public static string Name(this MetricsWindow window) => ByName.First(kv => kv.Value == window).Key;
 }
 
 /// <summary>Sessions figures for one window.</summary>

@@ -31,8 +31,6 @@ public sealed class MetricsSnapshotService(
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile MetricsSnapshot? latest;
 
-    public MetricsSnapshot? Latest => latest;
-
     public async Task<MetricsSnapshot> GetAsync(CancellationToken cancellationToken)
     {
         if (latest is { } snapshot)
@@ -140,22 +138,15 @@ public sealed class MetricsSnapshotService(
 
         var unknown = new Dictionary<string, string>();
 
+        // Counts per window, indexed in MetricsWindow order (hour, day, week, month).
+        var byCategoryId = categoryRows.ToDictionary(r => r.CategoryId, r => new[] { r.Hour, r.Day, r.Week, r.Month });
+        var byQuality = qualityRows.ToDictionary(r => r.Quality!.Value, r => new[] { r.Hour, r.Day, r.Week, r.Month });
         var windows = new Dictionary<MetricsWindow, SessionWindowFigures>();
         foreach (var window in Enum.GetValues<MetricsWindow>())
         {
-            long Pick(long hour, long day, long week, long month) => window switch
-            {
-                MetricsWindow.Hour => hour,
-                MetricsWindow.Day => day,
-                MetricsWindow.Week => week,
-                _ => month,
-            };
-            var byCategory = categories.ToDictionary(
-                c => c.Name,
-                c => categoryRows.Where(r => r.CategoryId == c.Id).Select(r => Pick(r.Hour, r.Day, r.Week, r.Month)).SingleOrDefault());
-            var qualityCounts = Enum.GetValues<ConnectionQuality>().OrderDescending().ToDictionary(
-                q => q.Name(),
-                q => qualityRows.Where(r => r.Quality == q).Select(r => Pick(r.Hour, r.Day, r.Week, r.Month)).SingleOrDefault());
+            var byCategory = categories.ToDictionary(c => c.Name, c => byCategoryId.TryGetValue(c.Id, out var n) ? n[(int)window] : 0);
+            var qualityCounts = Enum.GetValues<ConnectionQuality>().OrderDescending()
+                .ToDictionary(q => q.Name(), q => byQuality.TryGetValue(q, out var n) ? n[(int)window] : 0);
             windows[window] = new SessionWindowFigures(byCategory.Values.Sum(), byCategory, qualityCounts, Percentages.OneDecimal(qualityCounts));
         }
 
@@ -163,10 +154,8 @@ public sealed class MetricsSnapshotService(
         if (avgQuality == "unknown")
             unknown["avg_connection_quality"] = "no session reported its connection quality in the last hour";
 
-        var hourSums = RollupSums.Total(lastHourByMinute);
-        var errorRate = hourSums.Requests == 0 ? 0 : (double)hourSums.Errors5xx / hourSums.Requests;
-        var p95 = LatencyHistogram.Quantile(hourSums.Buckets(), 0.95);
-        if (hourSums.Requests == 0)
+        var lastHour = RollupTotals.Of(lastHourByMinute);
+        if (lastHour.Requests == 0)
         {
             unknown["error_rate_last_hour"] = "no API requests in the last 60 minutes (reported as 0)";
             unknown["api_response_time_p95"] = "no API requests in the last 60 minutes";
@@ -175,23 +164,17 @@ public sealed class MetricsSnapshotService(
         var hourly = new List<HourPoint>(MaxHours);
         for (var h = nowHour - MaxHours + 1; h <= nowHour; h++)
         {
-            var sums = byHour.GetValueOrDefault(h);
-            hourly.Add(sums is null || sums.Requests == 0
-                ? new HourPoint(RequestRollup.FromMinute(h * 60), 0, 0, null, null)
-                : new HourPoint(RequestRollup.FromMinute(h * 60), sums.Requests, sums.Errors5xx,
-                    (double)sums.Errors5xx / sums.Requests, LatencyHistogram.Quantile(sums.Buckets(), 0.95)));
+            var totals = RollupTotals.Of(byHour.TryGetValue(h, out var sums) ? [sums] : []);
+            hourly.Add(new HourPoint(RequestRollup.FromMinute(h * 60), totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms));
         }
 
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         foreach (var (field, reason) in poolReading.Unknown)
             unknown[field] = reason;
 
-        var health = HealthEvaluator.Evaluate(
-            new HealthInputs(true, hourSums.Requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending, ServicesDown()),
-            healthOptions.Value);
-
-        return new MetricsSnapshot(now, now, false, null, active, avgQuality, hourSums.Requests, hourSums.Errors5xx, errorRate, p95,
-            poolReading, windows, hourly, health, unknown);
+        var errorRate = lastHour.ErrorRate ?? 0;
+        return new MetricsSnapshot(now, now, false, null, active, avgQuality, lastHour.Requests, lastHour.Errors5xx, errorRate, lastHour.P95Ms,
+            poolReading, windows, hourly, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading), unknown);
     }
 
     private MetricsSnapshot Unreachable(DateTime now, Exception error)
@@ -211,17 +194,23 @@ public sealed class MetricsSnapshotService(
             };
             return new MetricsSnapshot(now, now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
                 Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [],
-                HealthEvaluator.Evaluate(new HealthInputs(false, 0, 0, null, null, null, null, ServicesDown()), healthOptions.Value),
-                unknown);
+                Judge(false, 0, 0, null, poolReading), unknown);
         }
-        var health = HealthEvaluator.Evaluate(
-            new HealthInputs(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour,
-                poolReading.Active, poolReading.Size, poolReading.Pending, ServicesDown()),
-            healthOptions.Value);
-        return previous with { ComputedAt = now, Stale = true, StaleReason = reason, DbPool = poolReading, Health = health };
+        return previous with
+        {
+            ComputedAt = now,
+            Stale = true,
+            StaleReason = reason,
+            DbPool = poolReading,
+            Health = Judge(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour, poolReading),
+        };
     }
 
-    private List<string> ServicesDown() => signals.SelectMany(s => s.ServicesDown()).ToList();
+    private HealthVerdict Judge(bool databaseReachable, long requests, double errorRate, double? p95, DbPoolReading poolReading) =>
+        HealthEvaluator.Evaluate(
+            new HealthInputs(databaseReachable, requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending,
+                signals.SelectMany(s => s.ServicesDown()).ToList()),
+            healthOptions.Value);
 
     private static readonly Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> SumBuckets = g => new RollupSums
     {
@@ -275,25 +264,28 @@ public sealed class RollupSums
     public long LeInf { get; init; }
 
     public long[] Buckets() => [Le5, Le10, Le25, Le50, Le75, Le100, Le250, Le500, Le750, Le1000, Le2500, Le5000, Le7500, Le10000, LeInf];
+}
 
-    public static RollupSums Total(IReadOnlyCollection<RollupSums> rows) => new()
+/// <summary>Rollup sums added together, with the two figures every consumer derives from them.</summary>
+public sealed record RollupTotals(long Requests, long Errors5xx, long[] Buckets)
+{
+    public static RollupTotals Of(IEnumerable<RollupSums> rows)
     {
-        Requests = rows.Sum(r => r.Requests),
-        Errors5xx = rows.Sum(r => r.Errors5xx),
-        Le5 = rows.Sum(r => r.Le5),
-        Le10 = rows.Sum(r => r.Le10),
-        Le25 = rows.Sum(r => r.Le25),
-        Le50 = rows.Sum(r => r.Le50),
-        Le75 = rows.Sum(r => r.Le75),
-        Le100 = rows.Sum(r => r.Le100),
-        Le250 = rows.Sum(r => r.Le250),
-        Le500 = rows.Sum(r => r.Le500),
-        Le750 = rows.Sum(r => r.Le750),
-        Le1000 = rows.Sum(r => r.Le1000),
-        Le2500 = rows.Sum(r => r.Le2500),
-        Le5000 = rows.Sum(r => r.Le5000),
-        Le7500 = rows.Sum(r => r.Le7500),
-        Le10000 = rows.Sum(r => r.Le10000),
-        LeInf = rows.Sum(r => r.LeInf),
-    };
+        long requests = 0, errors = 0;
+        var buckets = new long[LatencyHistogram.BucketCount];
+        foreach (var row in rows)
+        {
+            requests += row.Requests;
+            errors += row.Errors5xx;
+            var b = row.Buckets();
+            for (var i = 0; i < buckets.Length; i++)
+                buckets[i] += b[i];
+        }
+        return new RollupTotals(requests, errors, buckets);
+    }
+
+    /// <summary>Share of requests with status ≥ 500; null without requests.</summary>
+    public double? ErrorRate => Requests == 0 ? null : (double)Errors5xx / Requests;
+
+    public double? P95Ms => LatencyHistogram.Quantile(Buckets, 0.95);
 }

@@ -66,24 +66,25 @@ public static class RequestIngestApi
     }
 
     /// <summary>Checks every outcome, then folds the valid batch into one delta per (service, minute).</summary>
-    internal static (List<RollupDelta> Deltas, int Count, Dictionary<string, string[]> Errors) Validate(RequestOutcomeBatch batch)
+    internal static (List<RollupDelta> Deltas, int Count, Dictionary<string, string[]> Errors) Validate(RequestOutcomeBatch outcomes)
     {
         var errors = new Dictionary<string, string[]>();
-        if (batch.Requests is null || batch.Requests.Count == 0)
+        if (outcomes.Requests is null || outcomes.Requests.Count == 0)
         {
             errors["requests"] = [$"is required: an array of 1 to {MaxPerBatch} request outcomes."];
             return ([], 0, errors);
         }
-        if (batch.Requests.Count > MaxPerBatch)
+        if (outcomes.Requests.Count > MaxPerBatch)
         {
-            errors["requests"] = [$"holds {batch.Requests.Count} outcomes; at most {MaxPerBatch} are accepted per batch."];
+            errors["requests"] = [$"holds {outcomes.Requests.Count} outcomes; at most {MaxPerBatch} are accepted per batch."];
             return ([], 0, errors);
         }
 
-        var cells = new Dictionary<(string, long), (long Requests, long E5, long E4, long[] Buckets)>();
-        for (var i = 0; i < batch.Requests.Count; i++)
+        // The same per-minute accumulator that counts this app's own requests folds the batch.
+        var batch = new RequestRecorder();
+        for (var i = 0; i < outcomes.Requests.Count; i++)
         {
-            var r = batch.Requests[i];
+            var r = outcomes.Requests[i];
             var prefix = $"requests[{i}]";
             if (r is null)
             {
@@ -104,12 +105,8 @@ public static class RequestIngestApi
             if (errors.Count > before)
                 continue;
 
-            var key = (r.Service!.Trim(), RequestRollup.ToMinute(at));
-            var cell = cells.TryGetValue(key, out var c) ? c : (0, 0, 0, new long[LatencyHistogram.BucketCount]);
-            cell.Buckets[LatencyHistogram.BucketOf(r.DurationMs!.Value)]++;
-            cells[key] = (cell.Requests + 1, cell.E5 + (r.Status >= 500 ? 1 : 0), cell.E4 + (r.Status is >= 400 and < 500 ? 1 : 0), cell.Buckets);
+            batch.Record(r.Service!.Trim(), at, r.Status!.Value, r.DurationMs!.Value);
         }
-        var deltas = cells.Select(kv => new RollupDelta(kv.Key.Item1, kv.Key.Item2, kv.Value.Requests, kv.Value.E5, kv.Value.E4, kv.Value.Buckets)).ToList();
-        return (deltas, batch.Requests.Count, errors);
+        return (errors.Count > 0 ? [] : batch.Drain(long.MaxValue), outcomes.Requests.Count, errors);
     }
 }

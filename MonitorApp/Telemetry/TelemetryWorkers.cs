@@ -8,12 +8,21 @@ namespace MonitorApp.Telemetry;
 /// <summary>Records this app's own requests (not static files, health probes or the event stream).</summary>
 public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestRecorder recorder, TimeProvider time, IOptions<TelemetryOptions> options)
 {
-    private static readonly string[] ExcludedPrefixes = ["/healthz", "/readyz", "/metrics", "/lib", "/css", "/js", "/favicon.ico", "/admin/dashboard/stream"];
+    private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/metrics", "/lib", "/css", "/js", "/favicon.ico"];
+
+    private static bool IsExcluded(PathString path)
+    {
+        foreach (var prefix in ExcludedPrefixes)
+        {
+            if (path.StartsWithSegments(prefix))
+                return true;
+        }
+        return false;
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        if (!options.Value.RecordOwnRequests || ExcludedPrefixes.Any(p => path.StartsWithSegments(p)))
+        if (!options.Value.RecordOwnRequests || IsExcluded(context.Request.Path))
         {
             await next(context);
             return;
