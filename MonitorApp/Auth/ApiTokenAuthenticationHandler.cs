@@ -13,6 +13,7 @@ public sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     MonitorDbContext db,
+    RecentlyVerifiedTokens recentlyVerified,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -39,10 +40,10 @@ public sealed class ApiTokenAuthenticationHandler(
                 .SingleOrDefaultAsync(Context.RequestAborted);
             if (token is null)
             {
-                RecentlyVerified.TryRemove(hash, out _);
+                recentlyVerified.Forget(hash);
                 return AuthenticateResult.Fail("Unknown or revoked API token.");
             }
-            RecentlyVerified[hash] = (token, now);
+            recentlyVerified.Remember(hash, token, now);
             if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }
@@ -51,15 +52,11 @@ public sealed class ApiTokenAuthenticationHandler(
             // The database is down: a token this instance verified a moment ago is still trusted, so the
             // monitoring API can say "database unreachable" instead of failing every caller.
             // REVIEW: a revocation made during the outage takes effect once the database answers again.
-            if (RecentlyVerified.TryGetValue(hash, out var cached) && now - cached.At < OutageGrace)
-            {
-                Logger.LogWarning("Database unreachable; accepting API token '{Name}' verified at {At:O}", cached.Token.Name, cached.At);
-                token = cached.Token;
-            }
-            else
-            {
+            token = recentlyVerified.Recall(hash, now);
+            if (token is null)
                 throw;
-            }
+            Logger.LogWarning("Database unreachable; accepting API token '{Name}' verified in the last {Minutes} minutes",
+                token.Name, RecentlyVerifiedTokens.OutageGrace.TotalMinutes);
         }
 
         var identity = new ClaimsIdentity(
@@ -71,11 +68,6 @@ public sealed class ApiTokenAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    private sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt);
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> RecentlyVerified = new();
-    private static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -93,4 +85,24 @@ public sealed class ApiTokenAuthenticationHandler(
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
+}
+
+public sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt);
+
+/// <summary>
+/// Tokens this instance verified against the database lately, consulted only when the database cannot
+/// be asked. A token the database no longer knows is forgotten at once.
+/// </summary>
+public sealed class RecentlyVerifiedTokens
+{
+    public static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> tokens = new();
+
+    public void Remember(string hash, VerifiedToken token, DateTime at) => tokens[hash] = (token, at);
+
+    public void Forget(string hash) => tokens.TryRemove(hash, out _);
+
+    public VerifiedToken? Recall(string hash, DateTime now) =>
+        tokens.TryGetValue(hash, out var entry) && now - entry.At < OutageGrace ? entry.Token : null;
 }

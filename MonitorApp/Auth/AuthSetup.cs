@@ -44,6 +44,7 @@ public static class AuthSetup
             options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
         });
 
+        services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(SelectorScheme, "Cookie or API token", options =>
