@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using MonitorApp.Auth;
+using MonitorApp.ExternalServices;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
 
@@ -21,6 +22,7 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
+    public DbSet<ServiceCheck> ServiceChecks => Set<ServiceCheck>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

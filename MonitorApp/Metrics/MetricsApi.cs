@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using System.Text.Json.Serialization;
 using MonitorApp.Auth;
+using MonitorApp.ExternalServices;
 
 namespace MonitorApp.Metrics;
 
@@ -50,6 +52,29 @@ public sealed record DbPoolMetrics(
     IReadOnlyDictionary<string, string> Unknown,
     DateTime GeneratedAt);
 
+public sealed record ExternalServiceDetail(
+    string DisplayName,
+    string? Kind,
+    string Status,
+    string Detail,
+    DateTime? LastCheckedAt,
+    int? LastLatencyMs,
+    DateTime? StatusSince,
+    int ConsecutiveFailures,
+    IReadOnlyDictionary<string, double?> UptimePercent,
+    IReadOnlyDictionary<string, string> Unknown);
+
+/// <summary>The seed's shape (service name → status at the top level) with the detail under <c>services</c>.</summary>
+public sealed class ExternalServicesMetrics
+{
+    /// <summary>daily_co, livekit, beyond_presence (and any other configured service) → operational|degraded|down|unknown.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, object> Statuses { get; init; } = [];
+    public required IReadOnlyDictionary<string, ExternalServiceDetail> Services { get; init; }
+    public DateTime GeneratedAt { get; init; }
+    public bool Stale { get; init; }
+}
+
 /// <summary><c>/api/admin/metrics/*</c>: the latest snapshot as JSON, for SYSTEM_MONITOR and SUPER_ADMIN.</summary>
 public static class MetricsApi
 {
@@ -83,6 +108,8 @@ public static class MetricsApi
         group.MapGet("/error-rate", ErrorRateAsync).WithSummary("Hourly requests, errors, error rate and p95 (oldest first, current hour last, empty hours included) with the thresholds.")
             .ProducesValidationProblem();
         group.MapGet("/db-pool", DbPoolAsync).WithSummary("The database connection pool of the running provider.");
+        group.MapGet("/external-services", ExternalServicesAsync)
+            .WithSummary("Each video provider's status (operational, degraded, down, unknown) at the top level; under `services`, the last check, since when, and uptime over 24 h, 7 d and 30 d.");
         return app;
     }
 
@@ -138,6 +165,19 @@ public static class MetricsApi
         var s = await snapshots.GetAsync(ct);
         var p = s.DbPool;
         return TypedResults.Ok(new DbPoolMetrics(p.Provider, p.Active, p.Idle, p.Size, p.Pending, Round1(p.OpenP95Ms), p.OpenSamples, p.Unknown, s.GeneratedAt));
+    }
+
+    private static async Task<Ok<ExternalServicesMetrics>> ExternalServicesAsync(MetricsSnapshotService snapshots, CancellationToken ct)
+    {
+        var s = await snapshots.GetAsync(ct);
+        return TypedResults.Ok(new ExternalServicesMetrics
+        {
+            Statuses = s.ExternalServices.ToDictionary(e => e.Name, e => (object)e.Status),
+            Services = s.ExternalServices.ToDictionary(e => e.Name, e => new ExternalServiceDetail(
+                e.DisplayName, e.Kind, e.Status, e.Detail, e.LastCheckedAt, e.LastLatencyMs, e.StatusSince, e.ConsecutiveFailures, e.UptimePercent, e.Unknown)),
+            GeneratedAt = s.GeneratedAt,
+            Stale = s.Stale,
+        });
     }
 
     private static double? Round1(double? value) => value is { } v ? Math.Round(v, 1) : null;

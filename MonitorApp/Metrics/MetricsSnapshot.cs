@@ -1,3 +1,5 @@
+using MonitorApp.ExternalServices;
+
 namespace MonitorApp.Metrics;
 
 // The values index the per-window count arrays the snapshot builds.
@@ -49,5 +51,6 @@ public sealed record MetricsSnapshot(
     DbPoolReading DbPool,
     IReadOnlyDictionary<MetricsWindow, SessionWindowFigures> Windows,
     IReadOnlyList<HourPoint> Hourly,
+    IReadOnlyList<ExternalServiceFigures> ExternalServices,
     HealthVerdict Health,
     IReadOnlyDictionary<string, string> Unknown);

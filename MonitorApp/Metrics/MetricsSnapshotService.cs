@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
+using MonitorApp.ExternalServices;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
 
@@ -9,7 +10,7 @@ namespace MonitorApp.Metrics;
 
 /// <summary>
 /// Computes the whole metrics snapshot every <see cref="MetricsOptions.SnapshotSeconds"/>: six aggregate
-/// queries, however many people watch and however many rows there are. Pages and the API only read the
+/// queries and the external services' (one lookup, two more once a probe round), however many people watch and however many rows there are. Pages and the API only read the
 /// latest snapshot. When the database fails, the last good figures stay, marked stale, and health turns
 /// critical.
 /// </summary>
@@ -21,7 +22,8 @@ public sealed class MetricsSnapshotService(
     IOptions<SessionMetricsOptions> sessionOptions,
     IOptions<HealthOptions> healthOptions,
     IOptions<DatabaseOptions> databaseOptions,
-    IEnumerable<IHealthSignal> signals,
+    IOptions<ExternalServicesOptions> externalOptions,
+    ExternalServiceReader externalReader,
     ILogger<MetricsSnapshotService> logger) : BackgroundService
 {
     /// <summary>How many hourly points the snapshot keeps (the error-rate endpoint serves up to this many).</summary>
@@ -172,9 +174,11 @@ public sealed class MetricsSnapshotService(
         foreach (var (field, reason) in poolReading.Unknown)
             unknown[field] = reason;
 
+        var external = await externalReader.ReadAsync(db, now, ct);
+
         var errorRate = lastHour.ErrorRate ?? 0;
         return new MetricsSnapshot(now, now, false, null, active, avgQuality, lastHour.Requests, lastHour.Errors5xx, errorRate, lastHour.P95Ms,
-            poolReading, windows, hourly, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading), unknown);
+            poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown);
     }
 
     private MetricsSnapshot Unreachable(DateTime now, Exception error)
@@ -192,9 +196,10 @@ public sealed class MetricsSnapshotService(
                 ["error_rate_last_hour"] = reason,
                 ["api_response_time_p95"] = reason,
             };
+            var external = ExternalServiceReader.Unreadable(externalOptions.Value, reason);
             return new MetricsSnapshot(now, now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
-                Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [],
-                Judge(false, 0, 0, null, poolReading), unknown);
+                Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [], external,
+                Judge(false, 0, 0, null, poolReading, external), unknown);
         }
         return previous with
         {
@@ -202,14 +207,15 @@ public sealed class MetricsSnapshotService(
             Stale = true,
             StaleReason = reason,
             DbPool = poolReading,
-            Health = Judge(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour, poolReading),
+            Health = Judge(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour, poolReading, previous.ExternalServices),
         };
     }
 
-    private HealthVerdict Judge(bool databaseReachable, long requests, double errorRate, double? p95, DbPoolReading poolReading) =>
+    private HealthVerdict Judge(bool databaseReachable, long requests, double errorRate, double? p95, DbPoolReading poolReading,
+        IReadOnlyList<ExternalServiceFigures> external) =>
         HealthEvaluator.Evaluate(
             new HealthInputs(databaseReachable, requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending,
-                signals.SelectMany(s => s.ServicesDown()).ToList()),
+                external.Where(s => s.Status == ServiceStatus.Down).Select(s => s.DisplayName).ToList()),
             healthOptions.Value);
 
     private static readonly Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> SumBuckets = g => new RollupSums
@@ -233,12 +239,6 @@ public sealed class MetricsSnapshotService(
         Le10000 = g.Sum(r => r.Le10000),
         LeInf = g.Sum(r => r.LeInf),
     };
-}
-
-/// <summary>Something outside the database that can make the system unhealthy (the external-service prober).</summary>
-public interface IHealthSignal
-{
-    IEnumerable<string> ServicesDown();
 }
 
 /// <summary>Summed counters of a group of rollup rows.</summary>

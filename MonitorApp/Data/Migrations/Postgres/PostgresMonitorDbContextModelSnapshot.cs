@@ -346,6 +346,67 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.ExternalServices.ServiceCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("StatusSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_since");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_checks");
+
+                    b.HasIndex("CheckedAt")
+                        .HasDatabaseName("ix_service_checks_checked_at");
+
+                    b.HasIndex("Service", "CheckedAt")
+                        .HasDatabaseName("ix_service_checks_service_checked_at");
+
+                    b.ToTable("service_checks", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Sessions.CounselorCategory", b =>
                 {
                     b.Property<int>("Id")

@@ -333,6 +333,65 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.ExternalServices.ServiceCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checked_at");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("StatusSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_since");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_checks");
+
+                    b.HasIndex("CheckedAt")
+                        .HasDatabaseName("ix_service_checks_checked_at");
+
+                    b.HasIndex("Service", "CheckedAt")
+                        .HasDatabaseName("ix_service_checks_service_checked_at");
+
+                    b.ToTable("service_checks", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Sessions.CounselorCategory", b =>
                 {
                     b.Property<int>("Id")

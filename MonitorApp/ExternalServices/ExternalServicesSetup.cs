@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace MonitorApp.ExternalServices;
+
+public static class ExternalServicesSetup
+{
+    public static IServiceCollection AddExternalServices(this IServiceCollection services)
+    {
+        services.AddOptions<ExternalServicesOptions>().BindConfiguration(ExternalServicesOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExternalServicesOptions>, ExternalServicesOptionsValidator>();
+
+        services.AddHttpClient(ServiceProbe.ClientName, (sp, client) =>
+            {
+                var o = sp.GetRequiredService<IOptions<ExternalServicesOptions>>().Value;
+                // The resilience timeout below bounds the wait for an answer; this one also bounds reading its body.
+                client.Timeout = TimeSpan.FromSeconds(o.TimeoutSeconds + 1);
+                client.MaxResponseContentBufferSize = ServiceProbe.MaxBodyBytes;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("MonitorApp-StatusProbe/1.0");
+            })
+            // A timeout and nothing else: a retry would turn an outage into a slow success and hide it.
+            .AddResilienceHandler("probe", (pipeline, context) =>
+                pipeline.AddTimeout(TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<ExternalServicesOptions>>().Value.TimeoutSeconds)));
+
+        services.AddSingleton<ServiceProbe>();
+        services.AddSingleton<ExternalServiceReader>();
+        services.AddSingleton<ExternalServiceProber>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExternalServiceProber>());
+        return services;
+    }
+}
