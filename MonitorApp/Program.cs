@@ -3,10 +3,13 @@ using MonitorApp.Cli;
 using MonitorApp.Data;
 using MonitorApp.Demo;
 using MonitorApp.ExternalServices;
+using Htmx.TagHelpers;
 using MonitorApp.Health;
 using MonitorApp.Metrics;
+using MonitorApp.Pages.Dashboard;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
+using MonitorApp.Web;
 
 var cli = MonitorCli.IsCliInvocation(args);
 var builder = WebApplication.CreateBuilder(cli ? [] : args);
@@ -24,6 +27,7 @@ builder.Services.AddMonitorDatabase();
 builder.Services.AddHostedService<DatabaseInitializer>();
 builder.Services.AddMonitorAuth();
 builder.Services.AddScoped<ApiTokenService>();
+builder.Services.AddScoped<UserAdminService>();
 builder.Services.AddSessionIngestion();
 builder.Services.AddRequestTelemetry();
 builder.Services.AddExternalServices();
@@ -31,6 +35,7 @@ builder.Services.AddMetricsSnapshot();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthEndpoints();
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddDashboard();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -44,6 +49,7 @@ if (cli)
 }
 
 app.UseRequestTelemetry();
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -56,6 +62,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapSessionIngestApi();
 app.MapRequestIngestApi();
 app.MapMetricsApi();
+app.MapDashboardStream();
+app.MapHtmxAntiforgeryScript().AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
 
 await app.RunAsync();

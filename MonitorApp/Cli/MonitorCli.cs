@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using MonitorApp.Auth;
 using MonitorApp.Data;
 
@@ -29,7 +27,7 @@ public static class MonitorCli
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (CliException ex)
+        catch (Exception ex) when (ex is CliException or UserAdminException)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -87,77 +85,40 @@ public static class MonitorCli
 
     private static async Task UsersAddAsync(IServiceProvider s, string email, string role, TextReader stdin, TextWriter stdout)
     {
-        RequireRole(role, Roles.UserRoles);
-        var users = s.GetRequiredService<UserManager<AppUser>>();
-        if (await users.FindByEmailAsync(email) is not null)
-            throw new CliException($"a user with e-mail '{email}' already exists");
-
-        var (password, generated) = await ReadOrGeneratePasswordAsync(stdin);
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
-        Check(await users.CreateAsync(user, password), $"cannot add '{email}'");
-        Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
+        var generated = await s.GetRequiredService<UserAdminService>().AddAsync(email, role, await ReadPasswordAsync(stdin));
         await stdout.WriteLineAsync($"added {email} as {role}");
-        if (generated)
-            await stdout.WriteLineAsync($"password (shown once): {password}");
+        if (generated is not null)
+            await stdout.WriteLineAsync($"password (shown once): {generated}");
     }
 
     private static async Task UsersSetRoleAsync(IServiceProvider s, string email, string role, TextWriter stdout)
     {
-        RequireRole(role, Roles.UserRoles);
-        var users = s.GetRequiredService<UserManager<AppUser>>();
-        var user = await FindUserAsync(users, email);
-        var current = await users.GetRolesAsync(user);
-        if (current.Count > 0)
-            Check(await users.RemoveFromRolesAsync(user, current), $"cannot change the role of '{email}'");
-        Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
-        // A new stamp makes existing sign-ins pick up the new role on their next request.
-        await users.UpdateSecurityStampAsync(user);
+        await s.GetRequiredService<UserAdminService>().SetRoleAsync(email, role);
         await stdout.WriteLineAsync($"{email} is now {role}");
     }
 
     private static async Task UsersSetPasswordAsync(IServiceProvider s, string email, TextReader stdin, TextWriter stdout)
     {
-        var users = s.GetRequiredService<UserManager<AppUser>>();
-        var user = await FindUserAsync(users, email);
-        var (password, generated) = await ReadOrGeneratePasswordAsync(stdin);
-        var validation = await Task.WhenAll(users.PasswordValidators.Select(v => v.ValidateAsync(users, user, password)));
-        foreach (var result in validation)
-            Check(result, "password rejected");
-        Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
-        Check(await users.AddPasswordAsync(user, password), $"cannot set the password of '{email}'");
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
+        var generated = await s.GetRequiredService<UserAdminService>().SetPasswordAsync(email, await ReadPasswordAsync(stdin));
         await stdout.WriteLineAsync($"password of {email} changed");
-        if (generated)
-            await stdout.WriteLineAsync($"password (shown once): {password}");
+        if (generated is not null)
+            await stdout.WriteLineAsync($"password (shown once): {generated}");
     }
 
     private static async Task UsersListAsync(IServiceProvider s, TextWriter stdout)
     {
-        var db = s.GetRequiredService<MonitorDbContext>();
-        var rows = await (
-            from u in db.Users.AsNoTracking()
-            join ur in db.UserRoles on u.Id equals ur.UserId into urs
-            from ur in urs.DefaultIfEmpty()
-            join r in db.Roles on ur.RoleId equals r.Id into rs
-            from r in rs.DefaultIfEmpty()
-            orderby u.Email
-            select new { u.Email, Role = r == null ? null : r.Name, u.IsDisabled, u.LockoutEnd }).ToListAsync();
+        var rows = await s.GetRequiredService<UserAdminService>().ListAsync(CancellationToken.None);
         await stdout.WriteLineAsync($"{"EMAIL",-40} {"ROLE",-16} STATE");
         foreach (var row in rows)
         {
-            var state = row.IsDisabled ? "disabled" : row.LockoutEnd > DateTimeOffset.UtcNow ? "locked out" : "active";
+            var state = row.IsDisabled ? "disabled" : row.IsLockedOut ? "locked out" : "active";
             await stdout.WriteLineAsync($"{row.Email,-40} {row.Role ?? "-",-16} {state}");
         }
     }
 
     private static async Task UsersDisableAsync(IServiceProvider s, string email, TextWriter stdout)
     {
-        var users = s.GetRequiredService<UserManager<AppUser>>();
-        var user = await FindUserAsync(users, email);
-        user.IsDisabled = true;
-        Check(await users.UpdateAsync(user), $"cannot disable '{email}'");
-        await users.UpdateSecurityStampAsync(user);
+        await s.GetRequiredService<UserAdminService>().DisableAsync(email);
         await stdout.WriteLineAsync($"{email} is disabled");
     }
 
@@ -197,20 +158,11 @@ public static class MonitorCli
             throw new CliException($"unknown role '{role}'; use one of {string.Join(", ", allowed)}");
     }
 
-    private static async Task<AppUser> FindUserAsync(UserManager<AppUser> users, string email) =>
-        await users.FindByEmailAsync(email) ?? throw new CliException($"no user with e-mail '{email}'");
-
-    private static async Task<(string Password, bool Generated)> ReadOrGeneratePasswordAsync(TextReader stdin)
+    private static async Task<string?> ReadPasswordAsync(TextReader stdin)
     {
         // A password on the command line would land in shell history; stdin does not.
         var typed = Console.IsInputRedirected || stdin != Console.In ? (await stdin.ReadLineAsync())?.Trim() : null;
-        return string.IsNullOrEmpty(typed) ? (PasswordGenerator.New(), true) : (typed, false);
-    }
-
-    private static void Check(IdentityResult result, string what)
-    {
-        if (!result.Succeeded)
-            throw new CliException($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        return string.IsNullOrEmpty(typed) ? null : typed;
     }
 }
 

@@ -139,11 +139,16 @@ public static class MetricsApi
     private static async Task<Results<Ok<SessionMetrics>, ValidationProblem>> SessionsAsync(string? window, MetricsSnapshotService snapshots, CancellationToken ct)
     {
         window ??= "30d";
-        if (!MetricsWindows.ByName.TryGetValue(window, out var w))
+        if (!MetricsWindows.ByName.ContainsKey(window))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not one of 1h, 24h, 7d, 30d."] });
-        var s = await snapshots.GetAsync(ct);
-        var figures = s.Windows[w];
-        return TypedResults.Ok(new SessionMetrics(window, figures.TotalSessions, figures.ByCategory, figures.QualityPercent, figures.QualityCounts, s.GeneratedAt, s.Stale));
+        return TypedResults.Ok(ToSessions(await snapshots.GetAsync(ct), window));
+    }
+
+    /// <summary>The sessions figures of one window (1h, 24h, 7d, 30d), as the API and the dashboard's charts carry them.</summary>
+    public static SessionMetrics ToSessions(MetricsSnapshot s, string window)
+    {
+        var figures = s.Windows[MetricsWindows.ByName[window]];
+        return new SessionMetrics(window, figures.TotalSessions, figures.ByCategory, figures.QualityPercent, figures.QualityCounts, s.GeneratedAt, s.Stale);
     }
 
     private static async Task<Results<Ok<ErrorRateSeries>, ValidationProblem>> ErrorRateAsync(
@@ -152,12 +157,16 @@ public static class MetricsApi
         var count = 24;
         if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."] });
-        var s = await snapshots.GetAsync(ct);
-        var points = s.Hourly.TakeLast(count)
+        return TypedResults.Ok(ToErrorRate(await snapshots.GetAsync(ct), count, health.Value));
+    }
+
+    /// <summary>The last <paramref name="hours"/> hourly points with the thresholds, as the API and the dashboard's chart carry them.</summary>
+    public static ErrorRateSeries ToErrorRate(MetricsSnapshot s, int hours, HealthOptions t)
+    {
+        var points = s.Hourly.TakeLast(hours)
             .Select(p => new ErrorRatePoint(p.Hour, p.Requests, p.Errors, p.ErrorRate is { } r ? Math.Round(r, 6) : null, Round1(p.P95Ms)))
             .ToList();
-        var t = health.Value;
-        return TypedResults.Ok(new ErrorRateSeries(count, points, new ErrorRateThresholds(t.ErrorRateDegraded, t.ErrorRateCritical, t.P95DegradedMs, t.P95CriticalMs), s.GeneratedAt, s.Stale));
+        return new ErrorRateSeries(hours, points, new ErrorRateThresholds(t.ErrorRateDegraded, t.ErrorRateCritical, t.P95DegradedMs, t.P95CriticalMs), s.GeneratedAt, s.Stale);
     }
 
     private static async Task<Ok<DbPoolMetrics>> DbPoolAsync(MetricsSnapshotService snapshots, CancellationToken ct)

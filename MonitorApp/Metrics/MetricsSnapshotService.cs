@@ -92,8 +92,7 @@ public sealed class MetricsSnapshotService(
         var cutoffs = Enum.GetValues<MetricsWindow>().ToDictionary(w => w, w => now - w.Length());
         var (c1h, c24h, c7d, c30d) = (cutoffs[MetricsWindow.Hour], cutoffs[MetricsWindow.Day], cutoffs[MetricsWindow.Week], cutoffs[MetricsWindow.Month]);
 
-        var staleCutoff = now.AddMinutes(-sessionOptions.Value.StaleAfterMinutes);
-        var active = await sessions.LongCountAsync(s => s.EndedAt == null && s.LastSeenAt >= staleCutoff, ct);
+        var active = await ActiveSessions.Of(sessions, now, sessionOptions.Value.StaleAfterMinutes).LongCountAsync(ct);
 
         // Latest quality of each session reported within a window, counted per level, all windows at once.
         var qualityRows = await sessions

@@ -8,8 +8,13 @@ public sealed record IngestAccepted(int Accepted);
 
 public static class SessionIngestApi
 {
-    public static IServiceCollection AddSessionIngestion(this IServiceCollection services) =>
+    public static IServiceCollection AddSessionIngestion(this IServiceCollection services)
+    {
         services.AddScoped<SessionIngestor>();
+        services.AddSingleton<LiveSessionCount>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionCount>());
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapSessionIngestApi(this IEndpointRouteBuilder app)
     {

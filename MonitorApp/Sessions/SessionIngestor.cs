@@ -13,7 +13,7 @@ public abstract record IngestOutcome
 /// Stores session events. The API and the demo simulator both come through here, so demo data
 /// exercises exactly the code that real platform traffic does.
 /// </summary>
-public sealed class SessionIngestor(MonitorDbContext db, ILogger<SessionIngestor> logger)
+public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCount, ILogger<SessionIngestor> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -107,6 +107,7 @@ public sealed class SessionIngestor(MonitorDbContext db, ILogger<SessionIngestor
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        liveCount.Changed();
         return new IngestOutcome.Accepted(events.Count);
     }
 }

@@ -8,7 +8,7 @@ namespace MonitorApp.Telemetry;
 /// <summary>Records this app's own requests (not static files, health probes or the event stream).</summary>
 public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestRecorder recorder, TimeProvider time, IOptions<TelemetryOptions> options)
 {
-    private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/metrics", "/lib", "/css", "/js", "/favicon.ico"];
+    private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/metrics", "/lib", "/css", "/js", "/favicon.ico", "/admin/dashboard/stream"];
 
     private static bool IsExcluded(PathString path)
     {

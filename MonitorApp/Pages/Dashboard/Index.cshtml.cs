@@ -1,13 +1,57 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using MonitorApp.Auth;
+using MonitorApp.Metrics;
 
 namespace MonitorApp.Pages.Dashboard;
 
+/// <summary>
+/// The dashboard. The first GET renders every card; then one request each refresh
+/// (<c>?handler=Cards</c>) returns the same card partials, each swapped into place out of band.
+/// Everything is read from the latest snapshot: a refresh costs no queries.
+/// </summary>
 [Authorize(Policy = Policies.Monitor)]
-public sealed class IndexModel : PageModel
+public sealed class IndexModel(
+    MetricsSnapshotService snapshots,
+    TimeProvider time,
+    IOptions<HealthOptions> health,
+    IOptions<DashboardOptions> dashboard,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : PageModel
 {
-    public void OnGet()
+    /// <summary>The window of the distribution and category cards.</summary>
+    public const string SessionsWindow = "24h";
+    public const int ChartHours = 24;
+
+    public MetricsSnapshot Snapshot { get; private set; } = null!;
+    public DateTime Now { get; private set; }
+    public HealthOptions Thresholds => health.Value;
+    public int RefreshSeconds => dashboard.Value.RefreshSeconds;
+    /// <summary>True when rendering a refresh: each card is swapped out of band.</summary>
+    public bool Oob { get; private set; }
+
+    public SessionMetrics Sessions => MetricsApi.ToSessions(Snapshot, SessionsWindow);
+    public TimeSpan Age => Now - Snapshot.GeneratedAt;
+
+    /// <summary>Chart data, serialized exactly as the JSON API serializes it.</summary>
+    public string QualityChartJson => JsonSerializer.Serialize(Sessions, json.Value.SerializerOptions);
+    public string ErrorChartJson => JsonSerializer.Serialize(MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds), json.Value.SerializerOptions);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnGetCardsAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync(cancellationToken);
+        Oob = true;
+        Response.Headers.CacheControl = "no-store";
+        return Partial("_Cards", this);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Snapshot = await snapshots.GetAsync(cancellationToken);
+        Now = time.GetUtcNow().UtcDateTime;
     }
 }

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Data;
+
+namespace MonitorApp.Auth;
+
+public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool IsLockedOut);
+
+/// <summary>A refusal the person asking can act on (unknown role, e-mail taken, weak password…).</summary>
+public sealed class UserAdminException(string message) : Exception(message);
+
+/// <summary>Adds users, changes their role or password, disables them; used by the CLI and the admin pages alike.</summary>
+public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time)
+{
+    /// <summary>Adds a user; returns the generated password (to be shown once) when none was given.</summary>
+    public async Task<string?> AddAsync(string email, string role, string? password)
+    {
+        RequireRole(role);
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
+            throw new UserAdminException($"'{email}' is not an e-mail address");
+        if (await users.FindByEmailAsync(email) is not null)
+            throw new UserAdminException($"a user with e-mail '{email}' already exists");
+        var generated = string.IsNullOrEmpty(password) ? PasswordGenerator.New() : null;
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+        Check(await users.CreateAsync(user, password is { Length: > 0 } ? password : generated!), $"cannot add '{email}'");
+        Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
+        return generated;
+    }
+
+    public async Task SetRoleAsync(string email, string role)
+    {
+        RequireRole(role);
+        var user = await FindAsync(email);
+        var current = await users.GetRolesAsync(user);
+        if (current.Count > 0)
+            Check(await users.RemoveFromRolesAsync(user, current), $"cannot change the role of '{email}'");
+        Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
+        // A new stamp makes existing sign-ins pick up the new role on their next request.
+        await users.UpdateSecurityStampAsync(user);
+    }
+
+    /// <summary>Sets a password (and lifts a lockout); returns the generated one when none was given.</summary>
+    public async Task<string?> SetPasswordAsync(string email, string? password)
+    {
+        var user = await FindAsync(email);
+        var generated = string.IsNullOrEmpty(password) ? PasswordGenerator.New() : null;
+        var chosen = generated ?? password!;
+        foreach (var validator in users.PasswordValidators)
+            Check(await validator.ValidateAsync(users, user, chosen), "password rejected");
+        Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
+        Check(await users.AddPasswordAsync(user, chosen), $"cannot set the password of '{email}'");
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        return generated;
+    }
+
+    /// <summary>No sign-in any more, and current sign-ins end at their next request.</summary>
+    public async Task DisableAsync(string email)
+    {
+        var user = await FindAsync(email);
+        user.IsDisabled = true;
+        Check(await users.UpdateAsync(user), $"cannot disable '{email}'");
+        await users.UpdateSecurityStampAsync(user);
+    }
+
+    public async Task<List<UserRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rows = await (
+            from u in db.Users.AsNoTracking()
+            join ur in db.UserRoles on u.Id equals ur.UserId into urs
+            from ur in urs.DefaultIfEmpty()
+            join r in db.Roles on ur.RoleId equals r.Id into rs
+            from r in rs.DefaultIfEmpty()
+            orderby u.Email
+            select new { u.Email, Role = r == null ? null : r.Name, u.IsDisabled, u.LockoutEnd }).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return rows.Select(r => new UserRow(r.Email!, r.Role, r.IsDisabled, r.LockoutEnd > now)).ToList();
+    }
+
+    private static void RequireRole(string role)
+    {
+        if (!Roles.UserRoles.Contains(role))
+            throw new UserAdminException($"unknown role '{role}'; use one of {string.Join(", ", Roles.UserRoles)}");
+    }
+
+    private async Task<AppUser> FindAsync(string email) =>
+        await users.FindByEmailAsync(email) ?? throw new UserAdminException($"no user with e-mail '{email}'");
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+            throw new UserAdminException($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+    }
+}

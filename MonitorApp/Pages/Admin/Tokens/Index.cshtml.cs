@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MonitorApp.Auth;
+
+namespace MonitorApp.Pages.Admin.Tokens;
+
+/// <summary>SUPER_ADMIN: create API tokens (the secret is shown once) and revoke them.</summary>
+[Authorize(Policy = Policies.SuperAdmin)]
+public sealed class IndexModel(ApiTokenService tokens) : PageModel
+{
+    public List<ApiTokenRow> Tokens { get; private set; } = [];
+    public string? Message { get; private set; }
+    public string? Secret { get; private set; }
+
+    [BindProperty]
+    public CreateTokenInput Create { get; set; } = new();
+
+    public sealed class CreateTokenInput
+    {
+        [Required, StringLength(100), RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = "Use letters, digits, '.', '_' or '-' (e.g. platform-api).")]
+        public string Name { get; set; } = "";
+
+        [Required]
+        public string Role { get; set; } = Roles.Ingest;
+    }
+
+    public async Task OnGetAsync(CancellationToken ct) => Tokens = await tokens.ListAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        if (!Roles.TokenRoles.Contains(Create.Role))
+            ModelState.AddModelError("Create.Role", $"Unknown role '{Create.Role}'; use one of {string.Join(", ", Roles.TokenRoles)}.");
+        if (ModelState.IsValid)
+        {
+            Secret = await tokens.CreateAsync(Create.Name, Create.Role, ct);
+            if (Secret is null)
+                ModelState.AddModelError("Create.Name", $"A token named '{Create.Name}' already exists.");
+            else
+                Message = $"Created token '{Create.Name}' ({Create.Role}). Copy it now; it is not shown again:";
+        }
+        return await PageWithTokensAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(string name, CancellationToken ct)
+    {
+        if (await tokens.RevokeAsync(name, ct))
+            Message = $"Token '{name}' revoked; it stops working at once.";
+        else
+            ModelState.AddModelError(string.Empty, $"No active token named '{name}'.");
+        return await PageWithTokensAsync(ct);
+    }
+
+    private async Task<IActionResult> PageWithTokensAsync(CancellationToken ct)
+    {
+        // A page that may carry a token secret must not be cached anywhere.
+        Response.Headers.CacheControl = "no-store";
+        Tokens = await tokens.ListAsync(ct);
+        return Page();
+    }
+}

@@ -1,0 +1,125 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Data;
+using MonitorApp.Metrics;
+
+namespace MonitorApp.Sessions;
+
+public static class ActiveSessions
+{
+    /// <summary>Not ended, and started or heard from within the staleness window: the one definition of "active".</summary>
+    public static IQueryable<Session> Of(IQueryable<Session> sessions, DateTime now, int staleAfterMinutes)
+    {
+        var cutoff = now.AddMinutes(-staleAfterMinutes);
+        return sessions.Where(s => s.EndedAt == null && s.LastSeenAt >= cutoff);
+    }
+}
+
+/// <summary>
+/// The number of active sessions, pushed to live dashboards within about a second of a change. Ingestion
+/// calls <see cref="Changed"/>; at most once a second one COUNT query runs and its result goes to every
+/// subscriber, so the cost depends neither on events per second nor on the number of viewers. Every
+/// <see cref="RecountSeconds"/> it counts again anyway while anyone watches: other instances ingest too,
+/// and sessions go stale without an event.
+/// </summary>
+public sealed class LiveSessionCount(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<SessionMetricsOptions> options,
+    ILogger<LiveSessionCount> logger) : BackgroundService
+{
+    public const int RecountSeconds = 10;
+
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly Lock subscribersLock = new();
+    private readonly List<Channel<long>> subscribers = [];
+    private long latest = -1;
+    private int recounts;
+
+    /// <summary>The last count, or null before the first one.</summary>
+    public long? Latest => Interlocked.Read(ref latest) is >= 0 and var count ? count : null;
+
+    /// <summary>How many COUNT queries have run (the throttle's effect is visible in tests and benchmarks).</summary>
+    public int Recounts => Volatile.Read(ref recounts);
+
+    /// <summary>Something may have changed the count; cheap and safe to call for every batch.</summary>
+    public void Changed()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: the next count will see this change too.
+        }
+    }
+
+    /// <summary>Each subscriber holds only the newest count: a slow reader skips values, it never queues them.</summary>
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<long>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (subscribersLock)
+            subscribers.Add(channel);
+        Changed();
+        return new Subscription(this, channel);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Real time, not the app's clock: this is a rate limit on work, not a figure.
+                await wake.WaitAsync(TimeSpan.FromSeconds(RecountSeconds), stoppingToken);
+                bool anyone;
+                lock (subscribersLock)
+                    anyone = subscribers.Count > 0;
+                if (!anyone)
+                    continue;
+                await CountAndPublishAsync(stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CountAndPublishAsync(CancellationToken cancellationToken)
+    {
+        long count;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+            count = await ActiveSessions.Of(db.Sessions.AsNoTracking(), time.GetUtcNow().UtcDateTime, options.Value.StaleAfterMinutes).LongCountAsync(cancellationToken);
+            Interlocked.Increment(ref recounts);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The 30-second refresh shows the database problem; the stream just keeps the last count.
+            logger.LogWarning(ex, "Counting active sessions for the live counter failed");
+            return;
+        }
+        Interlocked.Exchange(ref latest, count);
+        lock (subscribersLock)
+        {
+            foreach (var subscriber in subscribers)
+                subscriber.Writer.TryWrite(count);
+        }
+    }
+
+    public sealed class Subscription(LiveSessionCount owner, Channel<long> channel) : IDisposable
+    {
+        public ChannelReader<long> Counts => channel.Reader;
+
+        public void Dispose()
+        {
+            lock (owner.subscribersLock)
+                owner.subscribers.Remove(channel);
+        }
+    }
+}
