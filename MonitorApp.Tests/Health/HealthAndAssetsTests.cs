@@ -19,10 +19,11 @@ public abstract class HealthAndAssetsTests(AppFixture fixture)
     [InlineData("/lib/htmx/htmx.min.", "htmx")]
     [InlineData("/lib/htmx-ext-sse/sse.min.", "sse")]
     [InlineData("/lib/chart.js/chart.umd.min.", "Chart")]
-    public async Task Layout_ReferencesClientLibraries_ServedByTheAppItself(string prefix, string marker)
+    [InlineData("/js/dashboard.", "drawCharts")]
+    public async Task Dashboard_ReferencesClientLibraries_ServedByTheAppItself(string prefix, string marker)
     {
-        var client = fixture.App.CreateBrowserClient();
-        var page = await MonitorAppFactory.ParseAsync(await client.GetAsync("/login"));
+        var client = await fixture.App.CreateClientAsAsync(MonitorApp.Auth.Roles.SystemMonitor);
+        var page = await MonitorAppFactory.ParseAsync(await client.GetAsync("/admin/dashboard"));
         var src = page.QuerySelectorAll("script[src]").Select(s => s.GetAttribute("src")!).Single(s => s.StartsWith(prefix, StringComparison.Ordinal));
         Assert.EndsWith(".js", src);
 

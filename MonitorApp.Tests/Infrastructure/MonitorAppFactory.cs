@@ -84,16 +84,25 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     }
 
     /// <summary>Fills in and posts the login form, antiforgery token included, as a browser would.</summary>
-    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password)
+    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
+        await SubmitAsync(client, await ParseAsync(await client.GetAsync("/login")), "form",
+            new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+
+    /// <summary>Posts a form of <paramref name="page"/> as a browser would: its own fields (the antiforgery token among them) with <paramref name="values"/> filled in.</summary>
+    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, IHtmlDocument page, string formSelector, IReadOnlyDictionary<string, string> values)
     {
-        var page = await ParseAsync(await client.GetAsync("/login"));
-        var form = page.QuerySelector<IHtmlFormElement>("form")!;
-        var fields = form.Elements.OfType<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name))
-            .ToDictionary(i => i.Name!, i => i.Value);
-        fields["Input.Email"] = email;
-        fields["Input.Password"] = password;
-        return await client.PostAsync(form.GetAttribute("action") is { Length: > 0 } action ? action : "/login", new FormUrlEncodedContent(fields));
+        var form = page.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new Xunit.Sdk.XunitException($"no form matches {formSelector}");
+        var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => !string.IsNullOrEmpty(i.Name)).ToDictionary(i => i.Name!, i => i.Value);
+        foreach (var select in form.Elements.OfType<IHtmlSelectElement>().Where(s => !string.IsNullOrEmpty(s.Name)))
+            fields[select.Name!] = select.Value ?? "";
+        foreach (var (name, value) in values)
+        {
+            Assert.True(fields.ContainsKey(name), $"the form has no field {name}");
+            fields[name] = value;
+        }
+        // Forms with a handler carry their action; the login form posts back to /login.
+        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : "/login";
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
@@ -110,4 +119,10 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<MonitorDbContext>());
     }
+}
+
+public static class FormPosting
+{
+    public static Task<HttpResponseMessage> SubmitFormAsync(this HttpClient client, AngleSharp.Html.Dom.IHtmlDocument page, string formSelector, Dictionary<string, string> values) =>
+        MonitorAppFactory.SubmitAsync(client, page, formSelector, values);
 }

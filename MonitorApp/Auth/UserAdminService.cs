@@ -35,7 +35,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         if (current.Count > 0)
             Check(await users.RemoveFromRolesAsync(user, current), $"cannot change the role of '{email}'");
         Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
-        // A new stamp makes existing sign-ins pick up the new role on their next request.
+        // A new stamp ends existing sign-ins at their next request; the next sign-in carries the new role.
         await users.UpdateSecurityStampAsync(user);
     }
 

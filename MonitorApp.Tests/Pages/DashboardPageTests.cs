@@ -1,0 +1,220 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Pages;
+
+/// <summary>The dashboard as the server renders it, against a seeded snapshot with exact figures.</summary>
+public abstract class DashboardPageTests(DatabaseProvider provider)
+{
+    private static readonly DateTimeOffset T0 = IsolatedApp.T0;
+
+    /// <summary>3 sessions (Career 2, Sleep 1; excellent, good, poor) and 100 requests: 3 errors, p95 625 ms.</summary>
+    private static async Task<(IsolatedApp App, HttpClient Browser)> SeededAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null)
+    {
+        var app = await IsolatedApp.StartAsync(provider, settings);
+        var at = IsolatedApp.Iso(T0.AddMinutes(-10));
+        await app.PostSessionEventsAsync(
+            new { session_id = "s-1", type = "started", at, category = "Career", provider = "daily_co" },
+            new { session_id = "s-2", type = "started", at, category = "Career", provider = "livekit" },
+            new { session_id = "s-3", type = "started", at, category = "Sleep", provider = "livekit" },
+            new { session_id = "s-1", type = "quality", at, quality = "excellent" },
+            new { session_id = "s-2", type = "quality", at, quality = "good" },
+            new { session_id = "s-3", type = "quality", at, quality = "poor" });
+        await app.PostRequestsAsync(Enumerable.Range(0, 100).Select(i => (object)new
+        {
+            service = "platform-api", at = IsolatedApp.Iso(T0.AddMinutes(-5)), status = i < 3 ? 500 : 200, duration_ms = i < 90 ? 20 : 600,
+        }));
+        await app.RefreshAsync();
+        return (app, await app.App.CreateClientAsAsync(Roles.SystemMonitor));
+    }
+
+    private static string Text(IParentNode page, string selector) =>
+        (page.QuerySelector(selector) ?? throw new Xunit.Sdk.XunitException($"no element matches {selector}")).TextContent.Trim();
+
+    private static string Row(IElement row) => string.Join(' ', row.Children.Select(c => Squash(c.TextContent)));
+
+    private static string Squash(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    [SkippableFact]
+    public async Task FirstRender_ShowsEveryCardWithTheSnapshotsExactFigures()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+
+        Assert.Equal("3", Text(page, "#active-count"));
+        Assert.Equal("▲ Degraded", Squash(Text(page, "#card-health .status")));
+        var reasons = page.QuerySelectorAll("#card-health .reasons li").Select(li => li.TextContent.Trim()).ToList();
+        Assert.Contains("error rate 3 % > 2 % (degraded)", reasons);
+        Assert.Contains("p95 response time 625 ms > 500 ms (degraded)", reasons);
+        Assert.Contains("Figures from 12:00:30 UTC", Squash(Text(page, "#card-health .as-of")));
+        Assert.Equal("● Good", Squash(Text(page, "#card-avg-quality .status"))); // (4 + 3 + 1) / 3 = 2.67
+        Assert.Equal("3 %", Text(page, "#card-error-rate .big"));
+        Assert.Equal("3 error(s) (5xx) in 100 request(s)", Squash(page.QuerySelectorAll("#card-error-rate p")[1].TextContent));
+        Assert.Equal("625 ms", Text(page, "#card-p95 .big"));
+        Assert.Equal("sqlite" == provider.ToString().ToLowerInvariant() ? "Provider: sqlite" : "Provider: postgres", Text(page, "#card-db-pool p.muted"));
+
+        var categories = page.QuerySelectorAll("#card-categories tbody tr").Select(Row).ToList();
+        Assert.Equal(["Career 2", "Sleep 1"], categories);
+        Assert.Equal("Total 3", Row(page.QuerySelector("#card-categories tfoot tr")!));
+        var quality = page.QuerySelectorAll("#card-quality-distribution tbody tr").Select(Row).ToList();
+        Assert.Equal(["Excellent 33.4 % 1", "Good 33.3 % 1", "Fair 0.0 % 0", "Poor 33.3 % 1"], quality);
+        Assert.Contains("Daily.co", Text(page, "#card-external tbody"));
+        Assert.Equal(10, page.QuerySelectorAll(".grid > section.card").Length);
+    }
+
+    [SkippableFact]
+    public async Task ChartData_IsExactlyWhatTheJsonEndpointsSay()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+
+        var errorChart = JsonNode.Parse(page.QuerySelector("canvas#error-chart")!.GetAttribute("data-chart-data")!);
+        var errorApi = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/error-rate?hours=24")).GetRawText());
+        Assert.True(JsonNode.DeepEquals(errorApi, errorChart), $"chart: {errorChart}\napi: {errorApi}");
+        Assert.Equal(24, errorChart!["points"]!.AsArray().Count);
+        Assert.Equal(0.03, errorChart["points"]!.AsArray()[^2]!["error_rate"]!.GetValue<double>()); // 11:00, the hour of the requests
+
+        var qualityChart = JsonNode.Parse(page.QuerySelector("canvas#quality-chart")!.GetAttribute("data-chart-data")!);
+        var sessionsApi = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/sessions?window=24h")).GetRawText());
+        Assert.True(JsonNode.DeepEquals(sessionsApi, qualityChart), $"chart: {qualityChart}\napi: {sessionsApi}");
+    }
+
+    [SkippableFact]
+    public async Task Polling_OneRequestEvery30s_ReturnsEveryCardForAnOutOfBandSwap_WithNewFigures()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+        var poll = page.QuerySelector("#dashboard-poll")!;
+        Assert.Equal("every 30s", poll.GetAttribute("hx-trigger"));
+        Assert.Equal("/admin/dashboard?handler=Cards", poll.GetAttribute("hx-get"));
+        Assert.Equal("none", poll.GetAttribute("hx-swap"));
+        Assert.Equal("#refresh-indicator", poll.GetAttribute("hx-indicator"));
+        var cardIds = page.QuerySelectorAll(".grid > section.card").Select(c => c.Id).ToList();
+
+        await app.PostSessionEventsAsync(new { session_id = "s-4", type = "started", at = IsolatedApp.Iso(T0.AddMinutes(-1)), category = "Sleep", provider = "livekit" });
+        await app.RefreshAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, poll.GetAttribute("hx-get"));
+        request.Headers.Add("HX-Request", "true");
+        var response = await browser.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl!.NoStore);
+        var fragment = await MonitorAppFactory.ParseAsync(response);
+
+        var swapped = fragment.QuerySelectorAll("section.card").ToList();
+        Assert.Equal(cardIds, swapped.Select(c => c.Id).ToList());
+        Assert.All(swapped, card => Assert.Equal("true", card.GetAttribute("hx-swap-oob")));
+        Assert.Empty(fragment.QuerySelectorAll("header, #dashboard-poll")); // cards only, never the page around them
+        Assert.Equal("4", Text(fragment, "#active-count"));
+        Assert.Equal("Total 4", Row(fragment.QuerySelector("#card-categories tfoot tr")!));
+        Assert.Empty(page.QuerySelectorAll(".grid > section.card[hx-swap-oob]")); // the first render swaps nothing
+    }
+
+    [SkippableFact]
+    public async Task RefreshInterval_IsConfigurable()
+    {
+        var (app, browser) = await SeededAsync(provider, new() { ["Dashboard:RefreshSeconds"] = "10" });
+        await using var _ = app;
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+        Assert.Equal("every 10s", page.QuerySelector("#dashboard-poll")!.GetAttribute("hx-trigger"));
+    }
+
+    [SkippableFact]
+    public async Task LiveCounter_IsWiredToTheEventStream_AndTheCspAllowsNoInlineCode()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        var response = await browser.GetAsync("/admin/dashboard");
+        var page = await MonitorAppFactory.ParseAsync(response);
+
+        var grid = page.QuerySelector(".grid")!;
+        Assert.Equal("sse", grid.GetAttribute("hx-ext"));
+        Assert.Equal("/admin/dashboard/stream", grid.GetAttribute("sse-connect"));
+        Assert.Equal("active-sessions", page.QuerySelector("#active-count")!.GetAttribute("sse-swap"));
+        Assert.Contains(page.QuerySelectorAll("script[src]"), s => s.GetAttribute("src")!.StartsWith("/lib/htmx-ext-sse/sse.min."));
+        Assert.Contains(page.QuerySelectorAll("script[src]"), s => s.GetAttribute("src")!.StartsWith("/js/dashboard."));
+
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", csp);
+        Assert.Contains("style-src 'self';", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.All(page.QuerySelectorAll("script"), s => Assert.True(s.HasAttribute("src"), $"inline script: {s.OuterHtml}"));
+        Assert.Empty(page.QuerySelectorAll("style, [style]"));
+        Assert.DoesNotContain(page.All.SelectMany(e => e.Attributes), a => a.Name.StartsWith("on") || a.Name.StartsWith("hx-on"));
+
+        var config = JsonDocument.Parse(page.QuerySelector("meta[name=htmx-config]")!.GetAttribute("content")!).RootElement;
+        Assert.True(config.GetProperty("selfRequestsOnly").GetBoolean());
+        Assert.False(config.GetProperty("includeIndicatorStyles").GetBoolean()); // htmx would add an inline <style>
+        Assert.False(config.GetProperty("allowEval").GetBoolean());
+        Assert.Equal("RequestVerificationToken", config.GetProperty("antiForgery").GetProperty("headerName").GetString());
+    }
+
+    [SkippableFact]
+    public async Task PollingWithAnExpiredSignIn_Gets401AndHxRedirect_NotALoginFormInACard()
+    {
+        // Moving the clock 13 h fires every periodic timer for each period it skips: keep the snapshot's rare.
+        var (app, browser) = await SeededAsync(provider, new() { ["Metrics:SnapshotSeconds"] = "300" });
+        await using var _ = app;
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/dashboard")).StatusCode);
+
+        app.Time.Advance(TimeSpan.FromHours(13)); // the sign-in lasts 12 h
+        var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add("HX-Current-URL", "http://localhost/admin/dashboard");
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("/login?ReturnUrl=%2Fadmin%2Fdashboard", response.Headers.GetValues("HX-Redirect").Single());
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_ForContentManager_IsTheAccessDeniedPage_AndHomeSendsMonitorsToTheDashboard()
+    {
+        var (app, monitor) = await SeededAsync(provider);
+        await using var _ = app;
+        var content = await app.App.CreateClientAsAsync(Roles.ContentManager);
+        var denied = await content.GetAsync("/admin/dashboard");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Contains("/access-denied", denied.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Forbidden, (await content.GetAsync(denied.Headers.Location)).StatusCode);
+        var poll = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
+        poll.Headers.Add("HX-Request", "true");
+        var refused = await content.SendAsync(poll);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("", await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal("/admin/dashboard", (await monitor.GetAsync("/")).Headers.Location!.OriginalString);
+        Assert.Equal("/login", (await app.App.CreateBrowserClient().GetAsync("/")).Headers.Location!.OriginalString);
+    }
+
+    [SkippableFact]
+    public async Task Header_ShowsNameRoleSignOutAndApiDocs_AndAdminLinksOnlyForSuperAdmin()
+    {
+        var (app, monitor) = await SeededAsync(provider);
+        await using var _ = app;
+        var monitorPage = await MonitorAppFactory.ParseAsync(await monitor.GetAsync("/admin/dashboard"));
+        Assert.Contains("SYSTEM_MONITOR", Text(monitorPage, ".site-header .who"));
+        Assert.NotNull(monitorPage.QuerySelector(".site-header form[action='/logout'][method=post] input[name=__RequestVerificationToken]"));
+        Assert.NotNull(monitorPage.QuerySelector(".site-header a[href='/openapi/v1.json']"));
+        Assert.Null(monitorPage.QuerySelector(".site-header a[href='/admin/users']"));
+
+        var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
+        var adminPage = await MonitorAppFactory.ParseAsync(await admin.GetAsync("/admin/dashboard"));
+        Assert.NotNull(adminPage.QuerySelector(".site-header a[href='/admin/users']"));
+        Assert.NotNull(adminPage.QuerySelector(".site-header a[href='/admin/tokens']"));
+    }
+}
+
+public sealed class SqliteDashboardPageTests() : DashboardPageTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresDashboardPageTests() : DashboardPageTests(DatabaseProvider.Postgres);
