@@ -60,10 +60,14 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         Directory.CreateDirectory(ArtifactsDirectory);
     }
 
-    /// <summary>A fresh browser context (its own cookies) with console errors collected.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync()
+    /// <summary>A fresh browser context (its own cookies) with console errors collected and CSP violations recorded.</summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync(BrowserNewContextOptions? options = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = BaseUrl;
+        var context = await Browser.NewContextAsync(options);
+        await context.AddInitScriptAsync(
+            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));");
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -74,6 +78,17 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         page.PageError += (_, error) => errors.Add(error);
         return (context, page, errors);
     }
+
+    /// <summary>Signs in through the login form, as <paramref name="email"/>, landing on <paramref name="path"/>.</summary>
+    public static async Task SignInAsync(IPage page, string email, string path = "/admin/dashboard")
+    {
+        await page.GotoAsync(path);
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(MonitorAppFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    public static async Task<string[]> CspViolationsAsync(IPage page) => await page.EvaluateAsync<string[]>("() => window.__cspViolations");
 
     public async Task DisposeAsync()
     {

@@ -6,14 +6,6 @@ namespace MonitorApp.E2E;
 
 public abstract class SignInTests(BrowserFixture fixture)
 {
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/admin/dashboard");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(MonitorAppFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-    }
-
     [SkippableFact]
     public async Task Monitor_SignsInThroughTheLoginPage_AndReachesTheDashboard()
     {
@@ -23,7 +15,7 @@ public abstract class SignInTests(BrowserFixture fixture)
 
         await page.GotoAsync("/");
         Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath);
-        await SignInAsync(page, email);
+        await BrowserFixture.SignInAsync(page, email);
 
         await page.WaitForURLAsync("**/admin/dashboard");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "System dashboard" })).ToBeVisibleAsync();
@@ -42,7 +34,7 @@ public abstract class SignInTests(BrowserFixture fixture)
         var (context, page, _) = await fixture.NewPageAsync();
         await using var __ = context;
 
-        await SignInAsync(page, email);
+        await BrowserFixture.SignInAsync(page, email);
 
         await page.WaitForURLAsync("**/access-denied**");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();

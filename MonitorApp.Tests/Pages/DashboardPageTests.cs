@@ -76,13 +76,13 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         await using var _ = app;
         var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
 
-        var errorChart = JsonNode.Parse(page.QuerySelector("canvas#error-chart")!.GetAttribute("data-chart-data")!);
+        var errorChart = JsonNode.Parse(page.QuerySelector("#card-error-chart canvas")!.GetAttribute("data-chart-data")!);
         var errorApi = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/error-rate?hours=24")).GetRawText());
         Assert.True(JsonNode.DeepEquals(errorApi, errorChart), $"chart: {errorChart}\napi: {errorApi}");
         Assert.Equal(24, errorChart!["points"]!.AsArray().Count);
         Assert.Equal(0.03, errorChart["points"]!.AsArray()[^2]!["error_rate"]!.GetValue<double>()); // 11:00, the hour of the requests
 
-        var qualityChart = JsonNode.Parse(page.QuerySelector("canvas#quality-chart")!.GetAttribute("data-chart-data")!);
+        var qualityChart = JsonNode.Parse(page.QuerySelector("#card-quality-distribution canvas")!.GetAttribute("data-chart-data")!);
         var sessionsApi = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/sessions?window=24h")).GetRawText());
         Assert.True(JsonNode.DeepEquals(sessionsApi, qualityChart), $"chart: {qualityChart}\napi: {sessionsApi}");
     }
