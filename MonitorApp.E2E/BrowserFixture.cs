@@ -42,9 +42,7 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         }
 
         app = new MonitorAppFactory(database);
-        app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = StartOnKestrel(app);
 
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -58,6 +56,14 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(ArtifactsDirectory);
+    }
+
+    /// <summary>Starts the app on a real loopback port and returns its base URL.</summary>
+    public static string StartOnKestrel(MonitorAppFactory factory)
+    {
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        return factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
     /// <summary>A fresh browser context (its own cookies) with console errors collected and CSP violations recorded.</summary>

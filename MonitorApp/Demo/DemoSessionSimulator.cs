@@ -2,15 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
 using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 
 namespace MonitorApp.Demo;
 
 /// <summary>
 /// Plays the platform: starts, heartbeats, samples and ends sessions, and reports them through the
-/// same <see cref="SessionIngestor"/> the ingestion API uses. Session ids start with "demo-".
+/// same <see cref="SessionIngestor"/> the ingestion API uses. Session ids start with "demo-". It also
+/// plays a platform API whose request outcomes go through <see cref="RequestRecorder"/>, as posted ones do.
 /// </summary>
 internal sealed class DemoSessionSimulator(
     IServiceScopeFactory scopes,
+    RequestRecorder requests,
     IOptions<DemoOptions> options,
     TimeProvider time,
     ILogger<DemoSessionSimulator> logger) : BackgroundService
@@ -26,6 +29,7 @@ internal sealed class DemoSessionSimulator(
     private static readonly ConnectionQuality[] QualityOrder =
         [ConnectionQuality.Excellent, ConnectionQuality.Good, ConnectionQuality.Fair, ConnectionQuality.Poor];
     private static readonly TimeSpan MeanDuration = TimeSpan.FromMinutes(25);
+    private const string DemoService = "platform-api-demo";
 
     private readonly Dictionary<string, (VideoProvider Provider, ConnectionQuality Quality)> live = [];
     private readonly Random random = new();
@@ -36,6 +40,7 @@ internal sealed class DemoSessionSimulator(
         try
         {
             await EndLeftoversAsync(stoppingToken);
+            await BackfillRequestsAsync(stoppingToken);
             using var timer = new PeriodicTimer(tick, time);
             do
             {
@@ -117,6 +122,32 @@ internal sealed class DemoSessionSimulator(
 
         await using var scope = scopes.CreateAsyncScope();
         await IngestAsync(scope.ServiceProvider, events, cancellationToken);
+        SimulateRequests(now.UtcDateTime - tick, now.UtcDateTime);
+    }
+
+    /// <summary>A day of the simulated platform API's traffic, once, so the 24-hour chart has a shape.</summary>
+    private async Task BackfillRequestsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        var since = RequestRollup.ToMinute(now.AddHours(-24));
+        if (!await db.RequestRollups.AnyAsync(r => r.Service == DemoService && r.Minute >= since, cancellationToken))
+            SimulateRequests(now.AddHours(-24), now);
+    }
+
+    /// <summary>
+    /// Request outcomes of a simulated platform API between two instants, about 30 a minute: mostly
+    /// quick, a slow tail, 0.5 % errors — and 4 % in an incident hour each day, so thresholds get crossed.
+    /// </summary>
+    private void SimulateRequests(DateTime from, DateTime to)
+    {
+        for (var at = from; at < to; at = at.AddSeconds(2))
+        {
+            var errorRate = at.Hour % 8 == 3 ? 0.04 : 0.005;
+            var latency = 30 + -Math.Log(1 - random.NextDouble()) * 60 + (random.NextDouble() < 0.03 ? 600 : 0);
+            requests.Record(DemoService, at, random.NextDouble() < errorRate ? 503 : 200, latency);
+        }
     }
 
     private static async Task IngestAsync(IServiceProvider services, IReadOnlyList<SessionEventDto> events, CancellationToken cancellationToken)
