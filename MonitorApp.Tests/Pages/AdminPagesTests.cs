@@ -41,12 +41,14 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.Redirect, (await user.GetAsync("/admin/dashboard")).StatusCode); // a content manager: access denied
 
         var changed = await admin.SubmitFormAsync(page, $"tr[data-user='{email}'] form[action*='handler=SetRole']", new() { ["role"] = Roles.SystemMonitor });
-        Assert.Contains($"{email} is now SYSTEM_MONITOR", (await changed.Content.ReadAsStringAsync()));
+        var changedPage = await MonitorAppFactory.ParseAsync(changed);
+        Assert.Contains($"{email} is now SYSTEM_MONITOR", changedPage.QuerySelector("[role=status]")!.TextContent);
+        Assert.Null(changedPage.QuerySelector(".validation-summary")); // no complaint about the add form's empty fields
         Assert.Equal(HttpStatusCode.Redirect, (await user.GetAsync("/admin/dashboard")).StatusCode); // a role change ends the old sign-in…
         Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(user, email, password)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/admin/dashboard")).StatusCode); // …and the next one has the new role
 
-        var disabled = await admin.SubmitFormAsync(await MonitorAppFactory.ParseAsync(changed), $"tr[data-user='{email}'] form[action*='handler=Disable']", new());
+        var disabled = await admin.SubmitFormAsync(changedPage, $"tr[data-user='{email}'] form[action*='handler=Disable']", new());
         var afterDisable = await MonitorAppFactory.ParseAsync(disabled);
         Assert.Equal("disabled", afterDisable.QuerySelectorAll($"tr[data-user='{email}'] td")[1].TextContent.Trim());
         Assert.Equal(HttpStatusCode.Redirect, (await user.GetAsync("/admin/dashboard")).StatusCode); // signed out at the next request
@@ -107,6 +109,7 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
 
         var revoked = await MonitorAppFactory.ParseAsync(await admin.SubmitFormAsync(page, $"tr[data-token='{name}'] form", new()));
         Assert.StartsWith("revoked", revoked.QuerySelectorAll($"tr[data-token='{name}'] td")[3].TextContent.Trim());
+        Assert.Null(revoked.QuerySelector(".validation-summary"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/admin/metrics/current")).StatusCode);
     }
 }

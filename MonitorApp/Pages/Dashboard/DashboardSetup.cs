@@ -21,8 +21,15 @@ public static class DashboardSetup
     public const string StreamPath = "/admin/dashboard/stream";
     public const string ActiveSessionsEvent = "active-sessions";
 
-    /// <summary>Proxies close idle connections; a comment-like event every so often keeps the stream open.</summary>
+    /// <summary>Proxies close idle connections; a keep-alive event every so often keeps the stream open.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A stream ends after this long and the browser reconnects at once (the retry interval below): the
+    /// reconnect passes authentication again, so a disabled user or an expired sign-in is not fed forever.
+    /// </summary>
+    private static readonly TimeSpan MaxStreamDuration = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan ReconnectAfter = TimeSpan.FromSeconds(1);
 
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
@@ -48,23 +55,33 @@ public static class DashboardSetup
     {
         // Ends with the request or with the app, so a shutdown never waits on open dashboards.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+        linked.CancelAfter(MaxStreamDuration);
         var ct = linked.Token;
         using var subscription = live.Subscribe();
-        if (live.Latest is { } known)
-            yield return new SseItem<string>(Format.Count(known), ActiveSessionsEvent);
+        yield return new SseItem<string>(live.Latest is { } known ? Format.Count(known) : "", live.Latest is null ? "keep-alive" : ActiveSessionsEvent)
+        {
+            ReconnectionInterval = ReconnectAfter,
+        };
         while (!ct.IsCancellationRequested)
         {
-            var ready = subscription.Counts.WaitToReadAsync(ct).AsTask();
-            var finished = await Task.WhenAny(ready, Task.Delay(KeepAlive, ct));
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(KeepAlive);
+            var ready = false;
+            try
+            {
+                ready = await subscription.Counts.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Nothing changed for a while: say so, to keep the connection open.
+            }
             if (ct.IsCancellationRequested)
                 yield break;
-            if (finished != ready)
+            if (!ready)
             {
                 yield return new SseItem<string>("", "keep-alive");
                 continue;
             }
-            if (!await ready)
-                yield break;
             while (subscription.Counts.TryRead(out var count))
                 yield return new SseItem<string>(Format.Count(count), ActiveSessionsEvent);
         }

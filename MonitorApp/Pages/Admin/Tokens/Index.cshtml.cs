@@ -45,6 +45,7 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(string name, CancellationToken ct)
     {
+        ModelState.Clear(); // the create form's fields are bound on every post; they are not this form's
         if (await tokens.RevokeAsync(name, ct))
             Message = $"Token '{name}' revoked; it stops working at once.";
         else

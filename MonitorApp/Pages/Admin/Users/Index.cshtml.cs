@@ -45,6 +45,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostSetRoleAsync(string email, string role, CancellationToken ct)
     {
+        ModelState.Clear(); // the add form's fields are bound on every post; they are not this form's
         if (IsSelf(email))
             ModelState.AddModelError(string.Empty, "You cannot change your own role: ask another SUPER_ADMIN, so nobody locks the last one out.");
         else
@@ -54,6 +55,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostDisableAsync(string email, CancellationToken ct)
     {
+        ModelState.Clear(); // the add form's fields are bound on every post; they are not this form's
         if (IsSelf(email))
             ModelState.AddModelError(string.Empty, "You cannot disable your own account.");
         else
