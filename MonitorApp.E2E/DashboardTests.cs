@@ -93,6 +93,24 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
             Assert.True(drawn[1] > 1000, $"{canvas} painted only {drawn[1]} pixels");
         }
 
+        // Hovering the hour with the most requests shows its requests, errors, rate and p95.
+        var point = await page.EvaluateAsync<double[]>(@"() => {
+            const canvas = document.querySelector('#card-error-chart canvas');
+            const chart = Chart.getChart(canvas);
+            const points = JSON.parse(canvas.dataset.chartData).points;
+            const busiest = points.reduce((best, p, i) => p.requests > points[best].requests ? i : best, 0);
+            const element = chart.getDatasetMeta(0).data[busiest];
+            const box = canvas.getBoundingClientRect();
+            return [box.left + element.x, box.top + element.y];
+        }");
+        await page.Mouse.MoveAsync((float)point[0], (float)point[1]);
+        var tooltip = await page.EvaluateAsync<string[]>(
+            "() => Chart.getChart(document.querySelector('#card-error-chart canvas')).tooltip.body.flatMap(b => b.lines)");
+        Assert.Contains(tooltip, l => Regex.IsMatch(l, @"^Requests: [1-9]\d*$"));
+        Assert.Contains(tooltip, l => l.StartsWith("Errors: "));
+        Assert.Contains(tooltip, l => Regex.IsMatch(l, @"^Error rate: \d+(\.\d+)? %$"));
+        Assert.Contains(tooltip, l => Regex.IsMatch(l, @"^p95: \d+(\.\d+)? ms$"));
+
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
@@ -153,6 +171,32 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 1).ToString("N0"), new() { Timeout = 2000 });
         output.WriteLine($"{GetType().Name}: counter changed {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms after the ingest call began");
         Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task WithoutTheStream_TheCounterFollowsThePoll_AndTheStreamReconnects()
+    {
+        var (context, page, errors) = await MonitorPageAsync(installClock: true);
+        await using var _ = context;
+        await page.RouteAsync("**/admin/dashboard/stream", route => route.AbortAsync());
+        await RefreshAsync(); // so the page shows the count of now, not of up to 5 s ago
+        await page.ReloadAsync(); // the page opens its stream again, and it fails
+        await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(Number());
+        var before = await ActiveCountAsync(page);
+
+        await IngestSessionsAsync(new { session_id = $"nostream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
+        await RefreshAsync();
+        await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(before.ToString("N0"), new() { Timeout = 1500 }); // nothing pushed
+        await page.Clock.RunForAsync(30_000);
+        await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 1).ToString("N0")); // the poll brought it
+
+        await page.UnrouteAsync("**/admin/dashboard/stream");
+        await page.RunAndWaitForRequestAsync(() => page.Clock.RunForAsync(70_000), "**/admin/dashboard/stream"); // the extension retries with backoff
+        await Task.Delay(1500); // the reconnected stream delivers its opening count
+        await IngestSessionsAsync(new { session_id = $"restream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
+        await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 2).ToString("N0"), new() { Timeout = 2000 });
+        // The refused stream is logged by the browser and by the extension ("[object Event]"); nothing else may be.
+        Assert.DoesNotContain(errors, e => !e.StartsWith("htmx:") && !e.Contains("ERR_FAILED") && e != "[object Event]");
     }
 
     [SkippableFact]

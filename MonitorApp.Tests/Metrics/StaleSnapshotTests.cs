@@ -40,6 +40,13 @@ public sealed class StaleSnapshotTests
 
         directory.Delete(recursive: true);
         await AssertStaleAndCriticalAsync(app);
+
+        // The dashboard says the same: the figures it shows, their age and why.
+        var page = await MonitorAppFactory.ParseAsync(await app.Monitor.GetAsync("/admin/dashboard"));
+        Assert.Equal("1", page.QuerySelector("#active-count")!.TextContent.Trim());
+        Assert.Contains("■ Critical", page.QuerySelector("#card-health .status")!.TextContent.Replace("\n", " ").Trim().Replace("  ", " "));
+        var stale = page.QuerySelector("#card-health .stale")!.TextContent;
+        Assert.Contains("stale, 20 s old: database unreachable", stale);
     }
 
     [SkippableFact]
