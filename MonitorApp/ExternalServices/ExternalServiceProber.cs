@@ -153,19 +153,28 @@ public sealed class ExternalServiceProber(
             db.ServiceChecks.AddRange(unsaved);
             await db.SaveChangesAsync(cancellationToken);
             unsaved.Clear();
-            if (now - lastPruned >= TimeSpan.FromHours(1))
-            {
-                var oldest = now.AddDays(-options.Value.RetentionDays);
-                await db.ServiceChecks.Where(c => c.CheckedAt < oldest).ExecuteDeleteAsync(cancellationToken);
-                lastPruned = now;
-            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Saved rows got ids; a retry must insert copies, not try to update rows that do not exist.
+            // A retry must insert these again, whatever the failed attempt did to their ids.
             foreach (var check in unsaved)
                 check.Id = 0;
             logger.LogWarning(ex, "Could not store {Count} service checks; keeping them for the next round", unsaved.Count);
+            return;
+        }
+        if (now - lastPruned >= TimeSpan.FromHours(1))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var oldest = now.AddDays(-options.Value.RetentionDays);
+                await scope.ServiceProvider.GetRequiredService<MonitorDbContext>().ServiceChecks.Where(c => c.CheckedAt < oldest).ExecuteDeleteAsync(cancellationToken);
+                lastPruned = now;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Pruning old service checks failed; trying again next round");
+            }
         }
     }
 

@@ -34,11 +34,9 @@ public sealed class LiveSessionCount(
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly Lock subscribersLock = new();
     private readonly List<Channel<long>> subscribers = [];
+    /// <summary>The last count published; -1 before the first. Written under the subscribers' lock.</summary>
     private long latest = -1;
     private int recounts;
-
-    /// <summary>The last count, or null before the first one.</summary>
-    public long? Latest => Interlocked.Read(ref latest) is >= 0 and var count ? count : null;
 
     /// <summary>How many COUNT queries have run (the throttle's effect is visible in tests and benchmarks).</summary>
     public int Recounts => Volatile.Read(ref recounts);
@@ -56,13 +54,20 @@ public sealed class LiveSessionCount(
         }
     }
 
-    /// <summary>Each subscriber holds only the newest count: a slow reader skips values, it never queues them.</summary>
+    /// <summary>
+    /// Starts with the last count (when there is one) and then receives each different one. Each
+    /// subscriber holds only the newest count: a slow reader skips values, it never queues them.
+    /// </summary>
     public Subscription Subscribe()
     {
         var channel = Channel.CreateBounded<long>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (subscribersLock)
+        {
             subscribers.Add(channel);
-        Changed();
+            if (latest >= 0)
+                channel.Writer.TryWrite(latest);
+        }
+        Changed(); // the last count may be old: count again for the newcomer (and everyone, if it moved)
         return new Subscription(this, channel);
     }
 
@@ -104,9 +109,11 @@ public sealed class LiveSessionCount(
             logger.LogWarning(ex, "Counting active sessions for the live counter failed");
             return;
         }
-        Interlocked.Exchange(ref latest, count);
         lock (subscribersLock)
         {
+            if (count == latest)
+                return;
+            latest = count;
             foreach (var subscriber in subscribers)
                 subscriber.Writer.TryWrite(count);
         }

@@ -58,10 +58,7 @@ public static class DashboardSetup
         linked.CancelAfter(MaxStreamDuration);
         var ct = linked.Token;
         using var subscription = live.Subscribe();
-        yield return new SseItem<string>(live.Latest is { } known ? Format.Count(known) : "", live.Latest is null ? "keep-alive" : ActiveSessionsEvent)
-        {
-            ReconnectionInterval = ReconnectAfter,
-        };
+        yield return new SseItem<string>("", "keep-alive") { ReconnectionInterval = ReconnectAfter };
         while (!ct.IsCancellationRequested)
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
