@@ -235,9 +235,12 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
     {
         var (context, page, _) = await MonitorPageAsync(installClock: true);
         await using var __ = context;
+        await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(Number()); // htmx has set up the poll
         await context.ClearCookiesAsync();
 
-        await page.Clock.RunForAsync(30_000);
+        var poll = await page.RunAndWaitForResponseAsync(() => page.Clock.RunForAsync(30_000), "**/admin/dashboard?handler=Cards*");
+        Assert.Equal(401, poll.Status);
+        Assert.Equal("/login?ReturnUrl=%2Fadmin%2Fdashboard", await poll.HeaderValueAsync("HX-Redirect"));
 
         await page.WaitForURLAsync("**/login?ReturnUrl=%2Fadmin%2Fdashboard");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to MonitorApp" })).ToBeVisibleAsync();

@@ -69,40 +69,10 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
 
     private static async Task<(int Queries, double Ms)> CountQueriesAsync(IsolatedApp app)
     {
-        var counter = new CommandCounter(app.Database.ConnectionString);
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(counter);
+        using var counter = CommandCounter.For(app.Database.ConnectionString);
         var watch = Stopwatch.StartNew();
         await app.RefreshAsync();
         return (counter.Count, watch.Elapsed.TotalMilliseconds);
-    }
-
-    private sealed class CommandCounter(string connectionString) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
-    {
-        private int count;
-        private readonly List<IDisposable> subscriptions = [];
-
-        public int Count => count;
-
-        public void OnNext(DiagnosticListener listener)
-        {
-            if (listener.Name == DbLoggerCategory.Name)
-                subscriptions.Add(listener.Subscribe(this));
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
-                && data.Context?.Database.GetConnectionString() == connectionString)
-                Interlocked.Increment(ref count);
-        }
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
     }
 }
 

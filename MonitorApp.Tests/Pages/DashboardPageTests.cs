@@ -119,6 +119,24 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task ARefresh_ReadsTheSharedSnapshot_OnlyTheSignInCheckTouchesTheDatabase()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/dashboard")).StatusCode);
+
+        using var counter = CommandCounter.For(app.Database.ConnectionString);
+        for (var i = 0; i < 5; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
+            request.Headers.Add("HX-Request", "true");
+            Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(5, counter.Count); // one primary-key lookup per request (is the sign-in still valid?), no figure query
+    }
+
+    [SkippableFact]
     public async Task RefreshInterval_IsConfigurable()
     {
         var (app, browser) = await SeededAsync(provider, new() { ["Dashboard:RefreshSeconds"] = "10" });
