@@ -34,7 +34,7 @@ public sealed class LiveSessionCount(
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly Lock subscribersLock = new();
     private readonly List<Channel<long>> subscribers = [];
-    /// <summary>The last count published; -1 before the first. Written under the subscribers' lock.</summary>
+    /// <summary>The last count published; -1 before the first and when nobody watches. Written under the subscribers' lock.</summary>
     private long latest = -1;
     private int recounts;
 
@@ -126,7 +126,12 @@ public sealed class LiveSessionCount(
         public void Dispose()
         {
             lock (owner.subscribersLock)
+            {
                 owner.subscribers.Remove(channel);
+                // Nobody counts while nobody watches, so the last count would soon be history: forget it.
+                if (owner.subscribers.Count == 0)
+                    owner.latest = -1;
+            }
         }
     }
 }
