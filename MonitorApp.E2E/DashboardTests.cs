@@ -17,7 +17,8 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
 {
     private static string Now(int minutesAgo = 0) => DateTime.UtcNow.AddMinutes(-minutesAgo).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
-    private async Task IngestSessionsAsync(params object[] events)
+    /// <summary>Posts session events, and 40 request outcomes (10 % errors) so the error-rate figures have data too.</summary>
+    private async Task IngestAsync(params object[] events)
     {
         var ingest = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
         ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await fixture.App.CreateTokenAsync(Roles.Ingest));
@@ -38,7 +39,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
     {
         var events = new[] { ("Career", "excellent"), ("Career", "good"), ("Sleep", "fair"), ("Exams", "poor") }
             .SelectMany((c, i) => (object[])Started($"{prefix}-{i}", c.Item1, c.Item2)).ToArray();
-        await IngestSessionsAsync(events);
+        await IngestAsync(events);
         await RefreshAsync();
     }
 
@@ -138,7 +139,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         var category = $"Poll {Guid.NewGuid():N}"[..13];
         await Assertions.Expect(page.Locator("#card-categories tbody")).Not.ToContainTextAsync(category);
 
-        await IngestSessionsAsync((object[])Started($"poll-new-{Guid.NewGuid():N}", category, "good"));
+        await IngestAsync((object[])Started($"poll-new-{Guid.NewGuid():N}", category, "good"));
         await RefreshAsync();
         await page.Clock.RunForAsync(29_000);
         await Assertions.Expect(page.Locator("#card-categories tbody")).Not.ToContainTextAsync(category, new() { Timeout = 1000 });
@@ -167,7 +168,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         var before = await ActiveCountAsync(page);
 
         var started = DateTime.UtcNow;
-        await IngestSessionsAsync(new { session_id = $"live-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
+        await IngestAsync(new { session_id = $"live-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 1).ToString("N0"), new() { Timeout = 2000 });
         output.WriteLine($"{GetType().Name}: counter changed {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms after the ingest call began");
         Assert.Empty(errors);
@@ -184,7 +185,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(Number());
         var before = await ActiveCountAsync(page);
 
-        await IngestSessionsAsync(new { session_id = $"nostream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
+        await IngestAsync(new { session_id = $"nostream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
         await RefreshAsync();
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(before.ToString("N0"), new() { Timeout = 1500 }); // nothing pushed
         await page.Clock.RunForAsync(30_000);
@@ -193,7 +194,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await page.UnrouteAsync("**/admin/dashboard/stream");
         await page.RunAndWaitForRequestAsync(() => page.Clock.RunForAsync(70_000), "**/admin/dashboard/stream"); // the extension retries with backoff
         await Task.Delay(1500); // the reconnected stream delivers its opening count
-        await IngestSessionsAsync(new { session_id = $"restream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
+        await IngestAsync(new { session_id = $"restream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 2).ToString("N0"), new() { Timeout = 2000 });
         // The refused stream is logged by the browser and by the extension ("[object Event]"); nothing else may be.
         Assert.DoesNotContain(errors, e => !e.StartsWith("htmx:") && !e.Contains("ERR_FAILED") && e != "[object Event]");
