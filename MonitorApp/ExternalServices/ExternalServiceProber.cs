@@ -108,7 +108,7 @@ public sealed class ExternalServiceProber(
                     StatusSince = state.StatusSince,
                     ConsecutiveFailures = state.ConsecutiveFailures,
                     LatencyMs = outcome.LatencyMs,
-                    Detail = detail.Length <= 500 ? detail : detail[..499] + "…",
+                    Detail = ServiceCheck.Clip(detail), // clipped once, where it is stored
                 });
                 if (previous is not null && previous.Status != state.Status)
                     logger.LogInformation("{Service} is now {Status}: {Detail}", name, state.Status, detail);

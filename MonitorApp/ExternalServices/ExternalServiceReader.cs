@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
+using MonitorApp.Metrics;
 
 namespace MonitorApp.ExternalServices;
 
@@ -79,17 +80,14 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
         foreach (var name in Names(options))
         {
             options.Services.TryGetValue(name, out var service);
-            var displayName = string.IsNullOrWhiteSpace(service?.DisplayName) ? name : service.DisplayName;
             var notProbed = service is null ? "not configured (no entry under ExternalServices:Services)" : service.NotProbedReason();
-            var missing = new Dictionary<string, string>();
             if (notProbed is not null)
             {
-                foreach (var (window, _) in UptimeWindows)
-                    missing[$"uptime_{window}"] = notProbed;
-                result.Add(new ExternalServiceFigures(name, displayName, service?.Kind, ServiceStatus.Unknown, notProbed,
-                    null, null, null, 0, UptimeWindows.ToDictionary(w => w.Name, _ => (double?)null), missing));
+                result.Add(AllUnknown(name, service, notProbed));
                 continue;
             }
+            var displayName = DisplayName(name, service);
+            var missing = new Dictionary<string, string>();
 
             var uptime = new Dictionary<string, double?>();
             counts.TryGetValue(name, out var n);
@@ -117,7 +115,7 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
             if (now - last.CheckedAt > staleAfter)
             {
                 status = ServiceStatus.Unknown;
-                detail = $"no check for {Minutes(now - last.CheckedAt)} (is the prober running?); last: {last.Status}, {last.Detail}";
+                detail = $"no check for {Format.Age(now - last.CheckedAt)} (is the prober running?); last: {last.Status}, {last.Detail}";
                 missing["status"] = detail;
             }
             else if (status == ServiceStatus.Unknown)
@@ -132,20 +130,22 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
 
     /// <summary>Figures for when the database cannot be read and nothing was read before.</summary>
     public static IReadOnlyList<ExternalServiceFigures> Unreadable(ExternalServicesOptions options, string reason) =>
-        Names(options).Select(name =>
-        {
-            options.Services.TryGetValue(name, out var service);
-            return new ExternalServiceFigures(name, string.IsNullOrWhiteSpace(service?.DisplayName) ? name : service.DisplayName, service?.Kind,
-                ServiceStatus.Unknown, reason, null, null, null, 0,
-                UptimeWindows.ToDictionary(w => w.Name, _ => (double?)null),
-                new Dictionary<string, string> { ["status"] = reason });
-        }).ToList();
+        Names(options).Select(name => AllUnknown(name, options.Services.GetValueOrDefault(name), reason)).ToList();
+
+    /// <summary>A service of which nothing is known, every figure for the same reason.</summary>
+    private static ExternalServiceFigures AllUnknown(string name, ExternalServiceOptions? service, string reason)
+    {
+        var missing = UptimeWindows.ToDictionary(w => $"uptime_{w.Name}", _ => reason);
+        missing["status"] = reason;
+        return new ExternalServiceFigures(name, DisplayName(name, service), service?.Kind, ServiceStatus.Unknown, reason,
+            null, null, null, 0, UptimeWindows.ToDictionary(w => w.Name, _ => (double?)null), missing);
+    }
+
+    private static string DisplayName(string name, ExternalServiceOptions? service) =>
+        string.IsNullOrWhiteSpace(service?.DisplayName) ? name : service.DisplayName;
 
     /// <summary>The contract's three names first (always present), then any others enabled, by name.</summary>
     private static IEnumerable<string> Names(ExternalServicesOptions options) =>
         ExternalServicesOptions.ContractNames.Concat(options.Services.Where(s => s.Value.Enabled).Select(s => s.Key)
             .Except(ExternalServicesOptions.ContractNames).Order(StringComparer.Ordinal));
-
-    private static string Minutes(TimeSpan span) =>
-        span.TotalMinutes < 120 ? $"{(int)span.TotalMinutes} min" : $"{(int)span.TotalHours} h";
 }

@@ -31,6 +31,11 @@ public sealed class ServiceCheck
     /// <summary>Null when no answer came (timeout, connection error).</summary>
     public int? LatencyMs { get; set; }
     public required string Detail { get; set; }
+
+    public const int MaxDetailLength = 500;
+
+    /// <summary>A detail cut to what the column holds (a provider's error text can be long).</summary>
+    public static string Clip(string detail) => detail.Length <= MaxDetailLength ? detail : detail[..(MaxDetailLength - 1)] + "…";
 }
 
 internal sealed class ServiceCheckConfiguration : IEntityTypeConfiguration<ServiceCheck>
@@ -41,7 +46,7 @@ internal sealed class ServiceCheckConfiguration : IEntityTypeConfiguration<Servi
         builder.Property(c => c.Service).HasMaxLength(50);
         builder.Property(c => c.Result).HasMaxLength(20);
         builder.Property(c => c.Status).HasMaxLength(20);
-        builder.Property(c => c.Detail).HasMaxLength(500);
+        builder.Property(c => c.Detail).HasMaxLength(ServiceCheck.MaxDetailLength);
         // Uptime windows and "latest check per service" both read by service, then time.
         builder.HasIndex(c => new { c.Service, c.CheckedAt });
         builder.HasIndex(c => c.CheckedAt);

@@ -63,7 +63,7 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         }
         catch (HttpRequestException ex)
         {
-            return new ProbeOutcome(ServiceStatus.Down, null, Trim($"request failed: {ex.Message}"));
+            return new ProbeOutcome(ServiceStatus.Down, null, $"request failed: {ex.Message}");
         }
     }
 
@@ -83,15 +83,15 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         }
         catch (JsonException ex)
         {
-            return new ProbeOutcome(ServiceStatus.Down, latencyMs, Trim($"status page sent malformed JSON: {ex.Message}"));
+            return new ProbeOutcome(ServiceStatus.Down, latencyMs, $"status page sent malformed JSON: {ex.Message}");
         }
-        var detail = Trim(string.IsNullOrWhiteSpace(description) ? $"indicator '{indicator}'" : description!);
+        var detail = string.IsNullOrWhiteSpace(description) ? $"indicator '{indicator}'" : description!;
         return indicator switch
         {
             "none" => new ProbeOutcome(ServiceStatus.Operational, latencyMs, detail),
             "minor" or "maintenance" => new ProbeOutcome(ServiceStatus.Degraded, latencyMs, detail),
             "major" or "critical" => new ProbeOutcome(ServiceStatus.Down, latencyMs, detail),
-            _ => new ProbeOutcome(ServiceStatus.Down, latencyMs, Trim($"status page indicator '{indicator}' is not one of none, minor, major, critical: {detail}")),
+            _ => new ProbeOutcome(ServiceStatus.Down, latencyMs, $"status page indicator '{indicator}' is not one of none, minor, major, critical: {detail}"),
         };
     }
 
@@ -99,6 +99,4 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         string.IsNullOrEmpty(response.ReasonPhrase) ? $"HTTP {(int)response.StatusCode}" : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
 
     private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
-
-    private static string Trim(string text) => text.Length <= 500 ? text : text[..499] + "…";
 }

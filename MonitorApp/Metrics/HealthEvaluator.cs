@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MonitorApp.Metrics;
 
 public enum HealthLevel { Healthy, Degraded, Critical }
@@ -34,16 +32,16 @@ public static class HealthEvaluator
         {
             var rate = input.ErrorRateLastHour;
             if (rate > thresholds.ErrorRateCritical)
-                reasons.Add((HealthLevel.Critical, $"error rate {Percent(rate)} > {Percent(thresholds.ErrorRateCritical)} (critical)"));
+                reasons.Add((HealthLevel.Critical, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateCritical)} (critical)"));
             else if (rate > thresholds.ErrorRateDegraded)
-                reasons.Add((HealthLevel.Degraded, $"error rate {Percent(rate)} > {Percent(thresholds.ErrorRateDegraded)} (degraded)"));
+                reasons.Add((HealthLevel.Degraded, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateDegraded)} (degraded)"));
 
             if (input.P95Ms is { } p95)
             {
                 if (p95 > thresholds.P95CriticalMs)
-                    reasons.Add((HealthLevel.Critical, $"p95 response time {Ms(p95)} > {Ms(thresholds.P95CriticalMs)} (critical)"));
+                    reasons.Add((HealthLevel.Critical, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95CriticalMs)} (critical)"));
                 else if (p95 > thresholds.P95DegradedMs)
-                    reasons.Add((HealthLevel.Degraded, $"p95 response time {Ms(p95)} > {Ms(thresholds.P95DegradedMs)} (degraded)"));
+                    reasons.Add((HealthLevel.Degraded, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95DegradedMs)} (degraded)"));
             }
         }
 
@@ -51,7 +49,7 @@ public static class HealthEvaluator
         {
             var usage = (double)active / size;
             if (usage >= thresholds.PoolUsageDegraded)
-                reasons.Add((HealthLevel.Degraded, $"database pool {active} of {size} connections in use ({Percent(usage)} ≥ {Percent(thresholds.PoolUsageDegraded)}) (degraded)"));
+                reasons.Add((HealthLevel.Degraded, $"database pool {active} of {size} connections in use ({Format.Percent(usage)} ≥ {Format.Percent(thresholds.PoolUsageDegraded)}) (degraded)"));
         }
         if (input.PoolPending is > 0 and var pending)
             reasons.Add((HealthLevel.Degraded, $"{pending} request(s) waiting for a database connection (degraded)"));
@@ -62,8 +60,4 @@ public static class HealthEvaluator
         var level = reasons.Count == 0 ? HealthLevel.Healthy : reasons.Max(r => r.Level);
         return new HealthVerdict(level, reasons.OrderByDescending(r => r.Level).Select(r => r.Text).ToList());
     }
-
-    private static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %";
-
-    private static string Ms(double ms) => ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using MonitorApp.Auth;
+using MonitorApp.Metrics;
 using MonitorApp.Sessions;
 
 namespace MonitorApp.Pages.Dashboard;

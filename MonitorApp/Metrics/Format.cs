@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace MonitorApp.Pages.Dashboard;
+namespace MonitorApp.Metrics;
 
-/// <summary>How figures read on the dashboard (invariant culture: the page and its tests agree).</summary>
+/// <summary>
+/// How figures read as text — in health reasons, probe details and on the dashboard alike (invariant
+/// culture, so the page, the API and their tests agree).
+/// </summary>
 public static class Format
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
@@ -12,7 +15,7 @@ public static class Format
     /// <summary>A fraction as a percentage: 0.0235 → "2.35 %".</summary>
     public static string Percent(double fraction) => (fraction * 100).ToString("0.##", C) + " %";
 
-    public static string Ms(double ms) => ms.ToString(ms < 10 ? "0.#" : "N0", C) + " ms";
+    public static string Ms(double ms) => ms.ToString("0.#", C) + " ms";
 
     public static string Clock(DateTime utc) => utc.ToString("HH:mm:ss", C) + " UTC";
 
