@@ -81,6 +81,9 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         Assert.True(JsonNode.DeepEquals(errorApi, errorChart), $"chart: {errorChart}\napi: {errorApi}");
         Assert.Equal(24, errorChart!["points"]!.AsArray().Count);
         Assert.Equal(0.03, errorChart["points"]!.AsArray()[^2]!["error_rate"]!.GetValue<double>()); // 11:00, the hour of the requests
+        Assert.Equal("degraded", errorChart["points"]!.AsArray()[^2]!["level"]!.GetValue<string>()); // 3 % > 2 %: the health rule
+        Assert.Null(errorChart["points"]!.AsArray()[^1]!["level"]); // no requests, no level
+        Assert.Contains("11:00 UTC (3 %, degraded)", page.QuerySelector("#card-error-chart")!.TextContent);
 
         var qualityChart = JsonNode.Parse(page.QuerySelector("#card-quality-distribution canvas")!.GetAttribute("data-chart-data")!);
         var sessionsApi = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/sessions?window=24h")).GetRawText());

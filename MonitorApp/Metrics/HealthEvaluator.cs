@@ -15,6 +15,17 @@ public sealed record HealthInputs(
 
 public sealed record HealthVerdict(HealthLevel Level, IReadOnlyList<string> Reasons);
 
+public static class HealthLevels
+{
+    /// <summary>healthy, degraded or critical, as the API and the page write it.</summary>
+    public static string Name(this HealthLevel level) => level switch
+    {
+        HealthLevel.Healthy => "healthy",
+        HealthLevel.Degraded => "degraded",
+        _ => "critical",
+    };
+}
+
 /// <summary>
 /// A pure function from figures and thresholds to a level and the reasons for it. Every threshold is
 /// "worse than": a figure exactly at the threshold does not cross it (pool usage: at or above).
@@ -31,17 +42,27 @@ public static class HealthEvaluator
         if (input.RequestsLastHour > 0)
         {
             var rate = input.ErrorRateLastHour;
-            if (rate > thresholds.ErrorRateCritical)
-                reasons.Add((HealthLevel.Critical, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateCritical)} (critical)"));
-            else if (rate > thresholds.ErrorRateDegraded)
-                reasons.Add((HealthLevel.Degraded, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateDegraded)} (degraded)"));
+            switch (ErrorRateLevel(rate, thresholds))
+            {
+                case HealthLevel.Critical:
+                    reasons.Add((HealthLevel.Critical, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateCritical)} (critical)"));
+                    break;
+                case HealthLevel.Degraded:
+                    reasons.Add((HealthLevel.Degraded, $"error rate {Format.Percent(rate)} > {Format.Percent(thresholds.ErrorRateDegraded)} (degraded)"));
+                    break;
+            }
 
             if (input.P95Ms is { } p95)
             {
-                if (p95 > thresholds.P95CriticalMs)
-                    reasons.Add((HealthLevel.Critical, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95CriticalMs)} (critical)"));
-                else if (p95 > thresholds.P95DegradedMs)
-                    reasons.Add((HealthLevel.Degraded, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95DegradedMs)} (degraded)"));
+                switch (P95Level(p95, thresholds))
+                {
+                    case HealthLevel.Critical:
+                        reasons.Add((HealthLevel.Critical, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95CriticalMs)} (critical)"));
+                        break;
+                    case HealthLevel.Degraded:
+                        reasons.Add((HealthLevel.Degraded, $"p95 response time {Format.Ms(p95)} > {Format.Ms(thresholds.P95DegradedMs)} (degraded)"));
+                        break;
+                }
             }
         }
 
@@ -60,4 +81,11 @@ public static class HealthEvaluator
         var level = reasons.Count == 0 ? HealthLevel.Healthy : reasons.Max(r => r.Level);
         return new HealthVerdict(level, reasons.OrderByDescending(r => r.Level).Select(r => r.Text).ToList());
     }
+
+    /// <summary>Where an error rate stands against the thresholds: the rule for the health verdict, the cards and the chart's marked hours.</summary>
+    public static HealthLevel ErrorRateLevel(double rate, HealthOptions thresholds) =>
+        rate > thresholds.ErrorRateCritical ? HealthLevel.Critical : rate > thresholds.ErrorRateDegraded ? HealthLevel.Degraded : HealthLevel.Healthy;
+
+    public static HealthLevel P95Level(double p95Ms, HealthOptions thresholds) =>
+        p95Ms > thresholds.P95CriticalMs ? HealthLevel.Critical : p95Ms > thresholds.P95DegradedMs ? HealthLevel.Degraded : HealthLevel.Healthy;
 }

@@ -35,7 +35,8 @@ public sealed record SessionMetrics(
     DateTime GeneratedAt,
     bool Stale);
 
-public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, double? ErrorRate, double? P95Ms);
+/// <summary><see cref="Level"/>: where the hour's error rate stands against the thresholds (null without requests).</summary>
+public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, double? ErrorRate, double? P95Ms, string? Level);
 
 public sealed record ErrorRateThresholds(double ErrorRateDegraded, double ErrorRateCritical, double P95DegradedMs, double P95CriticalMs);
 
@@ -120,7 +121,7 @@ public static class MetricsApi
         Round1(s.P95MsLastHour),
         s.DbPool.Active,
         s.DbPool.Size,
-        s.Health.Level.ToString().ToLowerInvariant(),
+        s.Health.Level.Name(),
         s.DbPool.Idle,
         s.DbPool.Pending,
         Round1(s.DbPool.OpenP95Ms),
@@ -129,7 +130,7 @@ public static class MetricsApi
         s.RequestsLastHour,
         s.GeneratedAt,
         s.Stale,
-        Math.Round(Math.Max(0, (now - s.GeneratedAt).TotalSeconds), 1),
+        Math.Round(s.AgeAt(now).TotalSeconds, 1),
         s.StaleReason,
         s.Unknown);
 
@@ -164,7 +165,8 @@ public static class MetricsApi
     public static ErrorRateSeries ToErrorRate(MetricsSnapshot s, int hours, HealthOptions t)
     {
         var points = s.Hourly.TakeLast(hours)
-            .Select(p => new ErrorRatePoint(p.Hour, p.Requests, p.Errors, p.ErrorRate is { } r ? Math.Round(r, 6) : null, Round1(p.P95Ms)))
+            .Select(p => new ErrorRatePoint(p.Hour, p.Requests, p.Errors, p.ErrorRate is { } r ? Math.Round(r, 6) : null, Round1(p.P95Ms),
+                p.ErrorRate is { } rate ? HealthEvaluator.ErrorRateLevel(rate, t).Name() : null))
             .ToList();
         return new ErrorRateSeries(hours, points, new ErrorRateThresholds(t.ErrorRateDegraded, t.ErrorRateCritical, t.P95DegradedMs, t.P95CriticalMs), s.GeneratedAt, s.Stale);
     }

@@ -53,4 +53,8 @@ public sealed record MetricsSnapshot(
     IReadOnlyList<HourPoint> Hourly,
     IReadOnlyList<ExternalServiceFigures> ExternalServices,
     HealthVerdict Health,
-    IReadOnlyDictionary<string, string> Unknown);
+    IReadOnlyDictionary<string, string> Unknown)
+{
+    /// <summary>How old the figures are at <paramref name="now"/> (never negative).</summary>
+    public TimeSpan AgeAt(DateTime now) => now > GeneratedAt ? now - GeneratedAt : TimeSpan.Zero;
+}

@@ -32,12 +32,14 @@ public sealed class IndexModel(
     /// <summary>True when rendering a refresh: each card is swapped out of band.</summary>
     public bool Oob { get; private set; }
 
-    public SessionMetrics Sessions => MetricsApi.ToSessions(Snapshot, SessionsWindow);
-    public TimeSpan Age => Now - Snapshot.GeneratedAt;
+    /// <summary>The same records the JSON endpoints return, built once per request from the snapshot.</summary>
+    public SessionMetrics Sessions { get; private set; } = null!;
+    public ErrorRateSeries ErrorRate { get; private set; } = null!;
+    public TimeSpan Age => Snapshot.AgeAt(Now);
 
     /// <summary>Chart data, serialized exactly as the JSON API serializes it.</summary>
     public string QualityChartJson => JsonSerializer.Serialize(Sessions, json.Value.SerializerOptions);
-    public string ErrorChartJson => JsonSerializer.Serialize(MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds), json.Value.SerializerOptions);
+    public string ErrorChartJson => JsonSerializer.Serialize(ErrorRate, json.Value.SerializerOptions);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -53,5 +55,7 @@ public sealed class IndexModel(
     {
         Snapshot = await snapshots.GetAsync(cancellationToken);
         Now = time.GetUtcNow().UtcDateTime;
+        Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
+        ErrorRate = MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds);
     }
 }

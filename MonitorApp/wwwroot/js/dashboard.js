@@ -50,10 +50,10 @@
         var points = data.points;
         var t = data.thresholds;
         var rates = points.map(function (p) { return p.error_rate === null ? null : p.error_rate * 100; });
+        // Each point carries its level, judged on the server by the same rule as system health.
+        var marked = points.map(function (p) { return p.level === 'degraded' || p.level === 'critical'; });
         var markerColor = points.map(function (p) {
-            if (p.error_rate > t.error_rate_critical) return cssColor('--bad');
-            if (p.error_rate > t.error_rate_degraded) return cssColor('--warn');
-            return cssColor('--accent');
+            return p.level === 'critical' ? cssColor('--bad') : p.level === 'degraded' ? cssColor('--warn') : cssColor('--accent');
         });
         var flat = function (value) { return points.map(function () { return value * 100; }); };
         return new Chart(canvas, {
@@ -67,8 +67,8 @@
                         borderColor: cssColor('--accent'),
                         pointBackgroundColor: markerColor,
                         pointBorderColor: markerColor,
-                        pointRadius: points.map(function (p) { return p.error_rate > t.error_rate_degraded ? 6 : 3; }),
-                        pointStyle: points.map(function (p) { return p.error_rate > t.error_rate_degraded ? 'triangle' : 'circle'; }),
+                        pointRadius: marked.map(function (m) { return m ? 6 : 3; }),
+                        pointStyle: marked.map(function (m) { return m ? 'triangle' : 'circle'; }),
                         spanGaps: false,
                     },
                     { label: 'Degraded above', data: flat(t.error_rate_degraded), borderColor: cssColor('--warn'), borderDash: [6, 4], pointRadius: 0, pointHitRadius: 0 },
