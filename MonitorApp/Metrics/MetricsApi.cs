@@ -53,25 +53,13 @@ public sealed record DbPoolMetrics(
     IReadOnlyDictionary<string, string> Unknown,
     DateTime GeneratedAt);
 
-public sealed record ExternalServiceDetail(
-    string DisplayName,
-    string? Kind,
-    string Status,
-    string Detail,
-    DateTime? LastCheckedAt,
-    int? LastLatencyMs,
-    DateTime? StatusSince,
-    int ConsecutiveFailures,
-    IReadOnlyDictionary<string, double?> UptimePercent,
-    IReadOnlyDictionary<string, string> Unknown);
-
 /// <summary>The seed's shape (service name → status at the top level) with the detail under <c>services</c>.</summary>
 public sealed class ExternalServicesMetrics
 {
     /// <summary>daily_co, livekit, beyond_presence (and any other configured service) → operational|degraded|down|unknown.</summary>
     [JsonExtensionData]
     public Dictionary<string, object> Statuses { get; init; } = [];
-    public required IReadOnlyDictionary<string, ExternalServiceDetail> Services { get; init; }
+    public required IReadOnlyDictionary<string, ExternalServiceFigures> Services { get; init; }
     public DateTime GeneratedAt { get; init; }
     public bool Stale { get; init; }
 }
@@ -184,8 +172,7 @@ public static class MetricsApi
         return TypedResults.Ok(new ExternalServicesMetrics
         {
             Statuses = s.ExternalServices.ToDictionary(e => e.Name, e => (object)e.Status),
-            Services = s.ExternalServices.ToDictionary(e => e.Name, e => new ExternalServiceDetail(
-                e.DisplayName, e.Kind, e.Status, e.Detail, e.LastCheckedAt, e.LastLatencyMs, e.StatusSince, e.ConsecutiveFailures, e.UptimePercent, e.Unknown)),
+            Services = s.ExternalServices.ToDictionary(e => e.Name),
             GeneratedAt = s.GeneratedAt,
             Stale = s.Stale,
         });
