@@ -14,7 +14,7 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
     public string? Message { get; private set; }
     public string? Secret { get; private set; }
 
-    [BindProperty]
+    /// <summary>The create form; bound only by its own handler, so a revoke never validates it.</summary>
     public CreateTokenInput Create { get; set; } = new();
 
     public sealed class CreateTokenInput
@@ -28,8 +28,9 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => Tokens = await tokens.ListAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync([Bind(Prefix = nameof(Create))] CreateTokenInput create, CancellationToken ct)
     {
+        Create = create;
         if (!Roles.TokenRoles.Contains(Create.Role))
             ModelState.AddModelError("Create.Role", $"Unknown role '{Create.Role}'; use one of {string.Join(", ", Roles.TokenRoles)}.");
         if (ModelState.IsValid)
@@ -45,7 +46,6 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(string name, CancellationToken ct)
     {
-        ModelState.Clear(); // the create form's fields are bound on every post; they are not this form's
         if (await tokens.RevokeAsync(name, ct))
             Message = $"Token '{name}' revoked; it stops working at once.";
         else

@@ -16,7 +16,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
     public string? Message { get; private set; }
     public string? GeneratedPassword { get; private set; }
 
-    [BindProperty]
+    /// <summary>The add form; bound only by its own handler, so the other forms' posts never validate it.</summary>
     public AddUserInput Add { get; set; } = new();
 
     public sealed class AddUserInput
@@ -30,8 +30,9 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => Users = await admin.ListAsync(ct);
 
-    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync([Bind(Prefix = nameof(Add))] AddUserInput add, CancellationToken ct)
     {
+        Add = add;
         if (ModelState.IsValid)
         {
             await RunAsync(async () =>
@@ -45,7 +46,6 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostSetRoleAsync(string email, string role, CancellationToken ct)
     {
-        ModelState.Clear(); // the add form's fields are bound on every post; they are not this form's
         if (IsSelf(email))
             ModelState.AddModelError(string.Empty, "You cannot change your own role: ask another SUPER_ADMIN, so nobody locks the last one out.");
         else
@@ -55,7 +55,6 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostDisableAsync(string email, CancellationToken ct)
     {
-        ModelState.Clear(); // the add form's fields are bound on every post; they are not this form's
         if (IsSelf(email))
             ModelState.AddModelError(string.Empty, "You cannot disable your own account.");
         else
