@@ -107,10 +107,7 @@ public abstract class LoginTests(AppFixture fixture)
     public async Task HtmxRequest_WithoutLogin_Gets401AndHxRedirectToLogin()
     {
         var client = fixture.App.CreateBrowserClient();
-        var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("HX-Current-URL", "http://localhost/admin/dashboard");
-        var response = await client.SendAsync(request);
+        var response = await client.HtmxGetAsync("/admin/dashboard");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("/login?ReturnUrl=%2Fadmin%2Fdashboard", response.Headers.GetValues("HX-Redirect").Single());
         Assert.Equal("", await response.Content.ReadAsStringAsync());

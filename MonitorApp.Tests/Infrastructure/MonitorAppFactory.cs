@@ -85,25 +85,8 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
 
     /// <summary>Fills in and posts the login form, antiforgery token included, as a browser would.</summary>
     public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
-        await SubmitAsync(client, await ParseAsync(await client.GetAsync("/login")), "form",
-            new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
-
-    /// <summary>Posts a form of <paramref name="page"/> as a browser would: its own fields (the antiforgery token among them) with <paramref name="values"/> filled in.</summary>
-    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, IHtmlDocument page, string formSelector, IReadOnlyDictionary<string, string> values)
-    {
-        var form = page.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new Xunit.Sdk.XunitException($"no form matches {formSelector}");
-        var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => !string.IsNullOrEmpty(i.Name)).ToDictionary(i => i.Name!, i => i.Value);
-        foreach (var select in form.Elements.OfType<IHtmlSelectElement>().Where(s => !string.IsNullOrEmpty(s.Name)))
-            fields[select.Name!] = select.Value ?? "";
-        foreach (var (name, value) in values)
-        {
-            Assert.True(fields.ContainsKey(name), $"the form has no field {name}");
-            fields[name] = value;
-        }
-        // Forms with a handler carry their action; the login form posts back to /login.
-        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : "/login";
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
-    }
+        await client.SubmitFormAsync(await ParseAsync(await client.GetAsync("/login")), "form",
+            new() { ["Input.Email"] = email, ["Input.Password"] = password });
 
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
@@ -121,8 +104,32 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     }
 }
 
-public static class FormPosting
+/// <summary>Requests as a browser sends them: form posts, and htmx's own requests.</summary>
+public static class BrowserRequests
 {
-    public static Task<HttpResponseMessage> SubmitFormAsync(this HttpClient client, AngleSharp.Html.Dom.IHtmlDocument page, string formSelector, Dictionary<string, string> values) =>
-        MonitorAppFactory.SubmitAsync(client, page, formSelector, values);
+    /// <summary>Posts a form of <paramref name="page"/>: its own fields (the antiforgery token among them) with <paramref name="values"/> filled in.</summary>
+    public static async Task<HttpResponseMessage> SubmitFormAsync(this HttpClient client, IHtmlDocument page, string formSelector, Dictionary<string, string> values)
+    {
+        var form = page.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new Xunit.Sdk.XunitException($"no form matches {formSelector}");
+        var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => !string.IsNullOrEmpty(i.Name)).ToDictionary(i => i.Name!, i => i.Value);
+        foreach (var select in form.Elements.OfType<IHtmlSelectElement>().Where(s => !string.IsNullOrEmpty(s.Name)))
+            fields[select.Name!] = select.Value ?? "";
+        foreach (var (name, value) in values)
+        {
+            Assert.True(fields.ContainsKey(name), $"the form has no field {name}");
+            fields[name] = value;
+        }
+        // Forms with a handler carry their action; the login form posts back to /login.
+        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : "/login";
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A GET as htmx sends it from a page (<paramref name="fromPath"/>): with HX-Request and HX-Current-URL.</summary>
+    public static Task<HttpResponseMessage> HtmxGetAsync(this HttpClient client, string path, string fromPath = "/admin/dashboard")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add("HX-Current-URL", "http://localhost" + fromPath);
+        return client.SendAsync(request);
+    }
 }

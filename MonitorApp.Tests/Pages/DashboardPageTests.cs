@@ -105,9 +105,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
 
         await app.PostSessionEventsAsync(new { session_id = "s-4", type = "started", at = IsolatedApp.Iso(T0.AddMinutes(-1)), category = "Sleep", provider = "livekit" });
         await app.RefreshAsync();
-        var request = new HttpRequestMessage(HttpMethod.Get, poll.GetAttribute("hx-get"));
-        request.Headers.Add("HX-Request", "true");
-        var response = await browser.SendAsync(request);
+        var response = await browser.HtmxGetAsync(poll.GetAttribute("hx-get")!);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.CacheControl!.NoStore);
         var fragment = await MonitorAppFactory.ParseAsync(response);
@@ -131,9 +129,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         using var counter = CommandCounter.For(app.Database.ConnectionString);
         for (var i = 0; i < 5; i++)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
-            request.Headers.Add("HX-Request", "true");
-            Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await browser.HtmxGetAsync("/admin/dashboard?handler=Cards")).StatusCode);
         }
 
         Assert.Equal(5, counter.Count); // one primary-key lookup per request (is the sign-in still valid?), no figure query
@@ -188,10 +184,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/dashboard")).StatusCode);
 
         app.Time.Advance(TimeSpan.FromHours(13)); // the sign-in lasts 12 h
-        var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("HX-Current-URL", "http://localhost/admin/dashboard");
-        var response = await browser.SendAsync(request);
+        var response = await browser.HtmxGetAsync("/admin/dashboard?handler=Cards");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("/login?ReturnUrl=%2Fadmin%2Fdashboard", response.Headers.GetValues("HX-Redirect").Single());
@@ -208,9 +201,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.Contains("/access-denied", denied.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Forbidden, (await content.GetAsync(denied.Headers.Location)).StatusCode);
-        var poll = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard?handler=Cards");
-        poll.Headers.Add("HX-Request", "true");
-        var refused = await content.SendAsync(poll);
+        var refused = await content.HtmxGetAsync("/admin/dashboard?handler=Cards");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("", await refused.Content.ReadAsStringAsync());
 
