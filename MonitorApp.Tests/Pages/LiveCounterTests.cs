@@ -84,6 +84,22 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
     }
 
     [SkippableFact]
+    public async Task SessionsGoingStale_WithoutAnyEvent_ReachTheStreamThroughTheSnapshot()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("s-1"), Started("s-2"));
+        var browser = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
+        var (response, events) = await OpenStreamAsync(browser);
+        using var _ = response;
+        Assert.Equal("2", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
+
+        app.Time.Advance(TimeSpan.FromMinutes(31)); // no heartbeat for 30 min: no longer active, and nothing was ingested
+        await app.RefreshAsync();
+
+        Assert.Equal("0", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [SkippableFact]
     public async Task TheStream_IsForMonitorsOnly()
     {
         await using var app = await IsolatedApp.StartAsync(provider);

@@ -24,6 +24,7 @@ public sealed class MetricsSnapshotService(
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<ExternalServicesOptions> externalOptions,
     ExternalServiceReader externalReader,
+    LiveSessionCount liveCount,
     ILogger<MetricsSnapshotService> logger) : BackgroundService
 {
     /// <summary>How many hourly points the snapshot keeps (the error-rate endpoint serves up to this many).</summary>
@@ -64,10 +65,13 @@ public sealed class MetricsSnapshotService(
         try
         {
             var now = time.GetUtcNow().UtcDateTime;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             MetricsSnapshot snapshot;
             try
             {
                 snapshot = await ComputeAsync(now, cancellationToken);
+                if (snapshot.ActiveSessions is { } active)
+                    liveCount.Offer(active, started); // the live counter's figure between events
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,9 +20,9 @@ public static class ActiveSessions
 /// <summary>
 /// The number of active sessions, pushed to live dashboards within about a second of a change. Ingestion
 /// calls <see cref="Changed"/>; at most once a second one COUNT query runs and its result goes to every
-/// subscriber, so the cost depends neither on events per second nor on the number of viewers. Every
-/// <see cref="RecountSeconds"/> it counts again anyway while anyone watches: other instances ingest too,
-/// and sessions go stale without an event.
+/// subscriber, so the cost depends neither on events per second nor on the number of viewers. Between
+/// events the metrics snapshot <see cref="Offer"/>s the count it computes every few seconds anyway, which
+/// brings in what no event here announces: other instances' ingestion, sessions going stale.
 /// </summary>
 public sealed class LiveSessionCount(
     IServiceScopeFactory scopes,
@@ -29,13 +30,13 @@ public sealed class LiveSessionCount(
     IOptions<SessionMetricsOptions> options,
     ILogger<LiveSessionCount> logger) : BackgroundService
 {
-    public const int RecountSeconds = 10;
-
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly Lock subscribersLock = new();
     private readonly List<Channel<long>> subscribers = [];
     /// <summary>The last count published; -1 before the first and when nobody watches. Written under the subscribers' lock.</summary>
     private long latest = -1;
+    /// <summary>When (Stopwatch timestamp) the count behind <see cref="latest"/> began: an older count never replaces a newer one.</summary>
+    private long latestStarted;
     private int recounts;
 
     /// <summary>How many COUNT queries have run (the throttle's effect is visible in tests and benchmarks).</summary>
@@ -77,14 +78,14 @@ public sealed class LiveSessionCount(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Real time, not the app's clock: this is a rate limit on work, not a figure.
-                await wake.WaitAsync(TimeSpan.FromSeconds(RecountSeconds), stoppingToken);
+                await wake.WaitAsync(stoppingToken);
                 bool anyone;
                 lock (subscribersLock)
                     anyone = subscribers.Count > 0;
                 if (!anyone)
                     continue;
                 await CountAndPublishAsync(stoppingToken);
+                // Real time, not the app's clock: this is a rate limit on work, not a figure.
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
@@ -96,6 +97,7 @@ public sealed class LiveSessionCount(
     private async Task CountAndPublishAsync(CancellationToken cancellationToken)
     {
         long count;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -109,8 +111,17 @@ public sealed class LiveSessionCount(
             logger.LogWarning(ex, "Counting active sessions for the live counter failed");
             return;
         }
+        Offer(count, started);
+    }
+
+    /// <summary>A count of active sessions that began at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public void Offer(long count, long startedTimestamp)
+    {
         lock (subscribersLock)
         {
+            if (subscribers.Count == 0 || startedTimestamp < latestStarted)
+                return;
+            latestStarted = startedTimestamp;
             if (count == latest)
                 return;
             latest = count;
@@ -130,7 +141,7 @@ public sealed class LiveSessionCount(
                 owner.subscribers.Remove(channel);
                 // Nobody counts while nobody watches, so the last count would soon be history: forget it.
                 if (owner.subscribers.Count == 0)
-                    owner.latest = -1;
+                    (owner.latest, owner.latestStarted) = (-1, 0);
             }
         }
     }
