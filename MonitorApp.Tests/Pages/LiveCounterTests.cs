@@ -64,16 +64,22 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
         return (response, new EventReader(await response.Content.ReadAsStreamAsync()));
     }
 
+    /// <summary>Two sessions started (s-1, s-2) and a monitor's stream open, which has said "2".</summary>
+    private static async Task<(HttpResponseMessage Response, EventReader Events)> WatchTwoSessionsAsync(IsolatedApp app)
+    {
+        await app.PostSessionEventsAsync(Started("s-1"), Started("s-2"));
+        var (response, events) = await OpenStreamAsync(await app.App.CreateClientAsAsync(Roles.SystemMonitor));
+        Assert.Equal("2", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
+        return (response, events);
+    }
+
     [SkippableFact]
     public async Task ASessionStarting_IsPushedToAnOpenDashboard_WithoutWaitingForThePoll()
     {
         await using var app = await IsolatedApp.StartAsync(provider);
-        await app.PostSessionEventsAsync(Started("s-1"), Started("s-2"));
-        var browser = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
-        var (response, events) = await OpenStreamAsync(browser);
+        var (response, events) = await WatchTwoSessionsAsync(app);
         using var _ = response;
 
-        Assert.Equal("2", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
         var watch = Stopwatch.StartNew();
         await app.PostSessionEventsAsync(Started("s-3"));
         Assert.Equal("3", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
@@ -87,11 +93,8 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
     public async Task SessionsGoingStale_WithoutAnyEvent_ReachTheStreamThroughTheSnapshot()
     {
         await using var app = await IsolatedApp.StartAsync(provider);
-        await app.PostSessionEventsAsync(Started("s-1"), Started("s-2"));
-        var browser = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
-        var (response, events) = await OpenStreamAsync(browser);
+        var (response, events) = await WatchTwoSessionsAsync(app);
         using var _ = response;
-        Assert.Equal("2", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
 
         app.Time.Advance(TimeSpan.FromMinutes(31)); // no heartbeat for 30 min: no longer active, and nothing was ingested
         await app.RefreshAsync();
