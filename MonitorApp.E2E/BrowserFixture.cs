@@ -20,10 +20,11 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
     private string? skipReason;
+    private string? baseUrl;
 
     public MonitorAppFactory App => app ?? throw new SkipException(skipReason ?? "the app did not start");
     public IBrowser Browser => browser ?? throw new SkipException(skipReason ?? "the browser did not start");
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => baseUrl ?? throw new SkipException(skipReason ?? "the app did not start");
 
     public static readonly string ArtifactsDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../artifacts"));
 
@@ -42,7 +43,7 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         }
 
         app = new MonitorAppFactory(database);
-        BaseUrl = StartOnKestrel(app);
+        baseUrl = StartOnKestrel(app);
 
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -73,7 +74,10 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         options.BaseURL = BaseUrl;
         var context = await Browser.NewContextAsync(options);
         await context.AddInitScriptAsync(
-            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));");
+            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));" +
+            // Counts what the live stream delivered, so a test waits for a message instead of a guessed time.
+            "window.__sseMessages = 0; document.addEventListener('htmx:sseMessage', () => window.__sseMessages++);" +
+            "window.__sseOpens = 0; document.addEventListener('htmx:sseOpen', () => window.__sseOpens++);");
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -95,6 +99,15 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
     }
 
     public static async Task<string[]> CspViolationsAsync(IPage page) => await page.EvaluateAsync<string[]>("() => window.__cspViolations");
+
+    /// <summary>Waits until the page's live stream has delivered a message (the opening count, say).</summary>
+    public static Task WaitForStreamMessageAsync(IPage page) => page.WaitForFunctionAsync("() => window.__sseMessages > 0");
+
+    /// <summary>How many times the page's live stream has connected so far.</summary>
+    public static Task<int> StreamOpensAsync(IPage page) => page.EvaluateAsync<int>("() => window.__sseOpens");
+
+    /// <summary>Waits until the page's live stream has connected more than <paramref name="seen"/> times.</summary>
+    public static Task WaitForStreamOpenAsync(IPage page, int seen) => page.WaitForFunctionAsync("seen => window.__sseOpens > seen", seen);
 
     public async Task DisposeAsync()
     {

@@ -50,7 +50,13 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         var email = await fixture.App.CreateUserAsync(Roles.SystemMonitor);
         var (context, page, errors) = await fixture.NewPageAsync(options);
         if (installClock)
-            await page.Clock.InstallAsync();
+        {
+            // Paused: the page's timers (the 30-second poll among them) move only when the test runs the
+            // clock, however long the machine takes between steps.
+            var now = DateTime.UtcNow;
+            await page.Clock.InstallAsync(new() { TimeDate = now });
+            await page.Clock.PauseAtAsync(now.AddSeconds(1));
+        }
         await BrowserFixture.SignInAsync(page, email);
         await page.WaitForURLAsync("**/admin/dashboard");
         return (context, page, errors);
@@ -163,8 +169,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         var (context, page, errors) = await MonitorPageAsync();
         await using var _ = context;
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync(Number());
-        await page.WaitForFunctionAsync("() => { const g = document.querySelector('.grid'); return g && htmx.closest(g, '[sse-connect]'); }");
-        await Task.Delay(1500); // let the stream deliver its opening count first
+        await BrowserFixture.WaitForStreamMessageAsync(page); // the stream's opening count
         var before = await ActiveCountAsync(page);
 
         var started = DateTime.UtcNow;
@@ -191,9 +196,11 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await page.Clock.RunForAsync(30_000);
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 1).ToString("N0")); // the poll brought it
 
+        await page.Clock.ResumeAsync(); // htmx settles swapped content on timers: let them run by themselves again
         await page.UnrouteAsync("**/admin/dashboard/stream");
+        var opened = await BrowserFixture.StreamOpensAsync(page);
         await page.RunAndWaitForRequestAsync(() => page.Clock.RunForAsync(70_000), "**/admin/dashboard/stream"); // the extension retries with backoff
-        await Task.Delay(1500); // the reconnected stream delivers its opening count
+        await BrowserFixture.WaitForStreamOpenAsync(page, opened); // connected again: from now on each change is pushed
         await IngestAsync(new { session_id = $"restream-{Guid.NewGuid():N}", type = "started", at = Now(), category = "Career", provider = "daily_co" });
         await Assertions.Expect(page.Locator("#active-count")).ToHaveTextAsync((before + 2).ToString("N0"), new() { Timeout = 2000 });
         // The refused stream is logged by the browser and by the extension ("[object Event]"); nothing else may be.
@@ -243,7 +250,8 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         Assert.Equal(401, poll.Status);
         Assert.Equal("/login?ReturnUrl=%2Fadmin%2Fdashboard", await poll.HeaderValueAsync("HX-Redirect"));
 
-        await page.WaitForURLAsync("**/login?ReturnUrl=%2Fadmin%2Fdashboard");
+        // What the operator sees is the login form; the page's load event (every subresource) is not part of that.
+        await page.WaitForURLAsync("**/login?ReturnUrl=%2Fadmin%2Fdashboard", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to MonitorApp" })).ToBeVisibleAsync();
     }
 

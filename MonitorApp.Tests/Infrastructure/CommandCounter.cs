@@ -7,18 +7,33 @@ namespace MonitorApp.Tests.Infrastructure;
 /// <summary>Counts the SQL commands EF Core runs against one database while it is alive.</summary>
 public sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
+    // Set only in the async flow that measures, so background work (a probe round, a flush, the
+    // snapshot timer) that happens to run at the same moment is not counted with it.
+    private static readonly AsyncLocal<CommandCounter?> Measuring = new();
+
     private readonly string connectionString;
+    private readonly bool onlyThisFlow;
     private readonly List<IDisposable> subscriptions = [];
     private readonly IDisposable allListeners;
     private int count;
 
-    private CommandCounter(string connectionString)
+    private CommandCounter(string connectionString, bool onlyThisFlow)
     {
         this.connectionString = connectionString;
+        this.onlyThisFlow = onlyThisFlow;
         allListeners = DiagnosticListener.AllListeners.Subscribe(this);
     }
 
-    public static CommandCounter For(string connectionString) => new(connectionString);
+    /// <summary>Every command on the database, whoever runs it (for work that crosses into the app's request pipeline).</summary>
+    public static CommandCounter For(string connectionString) => new(connectionString, onlyThisFlow: false);
+
+    /// <summary>Only the commands run by the calling code and what it awaits, not by anything running beside it.</summary>
+    public static CommandCounter ForThisFlow(string connectionString)
+    {
+        var counter = new CommandCounter(connectionString, onlyThisFlow: true);
+        Measuring.Value = counter;
+        return counter;
+    }
 
     public int Count => Volatile.Read(ref count);
 
@@ -33,6 +48,8 @@ public sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<Ke
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
+        if (onlyThisFlow && Measuring.Value != this)
+            return;
         if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
             && data.Context?.Database.GetConnectionString() == connectionString)
             Interlocked.Increment(ref count);

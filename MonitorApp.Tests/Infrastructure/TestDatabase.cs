@@ -34,15 +34,14 @@ public sealed class TestDatabase : IAsyncDisposable
             });
         }
 
-        var admin = TestEnvironment.PostgresAdminConnectionString;
-        TestEnvironment.Require(admin is not null, "PostgreSQL is not configured: set MONITOR_TEST_POSTGRES to an admin connection string (.ci/run does).");
+        var admin = await TestEnvironment.PostgresAdminConnectionStringAsync();
         var name = $"monitor_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(admin!, $"CREATE DATABASE {name}");
+        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
         var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
         return new TestDatabase(provider, builder.ConnectionString, async () =>
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin!, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         });
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
@@ -52,23 +51,21 @@ public sealed class StaleSnapshotTests
     [SkippableFact]
     public async Task Postgres_ServerStopped_GoesStale_ThenRecoversWhenItIsBack()
     {
-        var script = Path.Combine(RepositoryRoot(), ".ci", "postgres.sh");
-        TestEnvironment.Require(File.Exists("/usr/lib/postgresql/15/bin/initdb") || Environment.GetEnvironmentVariable("PGBIN") is not null,
-            "PostgreSQL server binaries (initdb, pg_ctl) are not installed: this test stops and restarts a private cluster.");
-        var directory = Path.Combine(Path.GetTempPath(), $"monitor-pg-{Guid.NewGuid():N}");
-        var connectionString = (await RunAsync(script, "start", directory)).Trim();
+        var unavailable = PostgresCluster.Unavailable();
+        TestEnvironment.Require(unavailable is null, $"this test stops and restarts a private cluster, but {unavailable}");
+        var cluster = await PostgresCluster.StartAsync();
         try
         {
-            var database = TestDatabase.Existing(DatabaseProvider.Postgres, connectionString);
+            var database = TestDatabase.Existing(DatabaseProvider.Postgres, cluster.ConnectionString);
             await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, database: database);
             await app.PostSessionEventsAsync(Started("s-1"));
             Assert.False((await app.RefreshAsync()).Stale);
             Assert.False((await app.GetJsonAsync("/api/admin/metrics/current")).GetProperty("stale").GetBoolean()); // a consumer polling
 
-            await RunAsync(script, "stop", directory);
+            await cluster.StopAsync();
             await AssertStaleAndCriticalAsync(app);
 
-            await RunAsync(script, "resume", directory);
+            await cluster.ResumeAsync();
             JsonElement current = default;
             for (var attempt = 0; attempt < 20; attempt++)
             {
@@ -85,27 +82,7 @@ public sealed class StaleSnapshotTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await RunAsync(script, "stop", directory);
-            Directory.Delete(directory, recursive: true);
+            await cluster.DestroyAsync();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MonitorApp.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("MonitorApp.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<string> RunAsync(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash", [script, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{script} {string.Join(' ', args)} failed: {await stderr}");
-        return await stdout;
     }
 }
