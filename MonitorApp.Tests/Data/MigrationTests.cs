@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
+using MonitorApp.Telemetry;
 using MonitorApp.Tests.Infrastructure;
 
 namespace MonitorApp.Tests.Data;
@@ -38,7 +39,24 @@ public abstract class MigrationTests(AppFixture fixture)
     }
 
     [SkippableFact]
-    public async Task StartupOutsideDevelopment_CreatesNoAccounts()
+    public async Task RequestRollups_HaveOneColumnPerLatencyBucket_InTheOrderOfTheBucketList()
+    {
+        var columns = await fixture.App.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
+            fixture.Provider == DatabaseProvider.Sqlite
+                ? "SELECT name AS \"Value\" FROM pragma_table_info('request_rollups') ORDER BY cid"
+                : "SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'request_rollups' ORDER BY ordinal_position").ToListAsync());
+
+        // The migrations are a copy of the bucket list: they must hold exactly its columns.
+        var bucketColumns = columns.Where(c => c.StartsWith("le")).ToList();
+        Assert.Equal(LatencyBucket.All.Select(b => b.Column), bucketColumns.Order(Comparer<string>.Create((a, b) =>
+            ColumnBound(a).CompareTo(ColumnBound(b)))));
+        Assert.Equal(LatencyHistogram.UpperBoundsMs, LatencyBucket.All.Select(b => b.UpperBoundMs));
+    }
+
+    private static double ColumnBound(string column) => column == "le_inf" ? double.PositiveInfinity : double.Parse(column[2..]);
+
+    [SkippableFact]
+    public async Task StartupOutsideDevelopment_CreatesNoAccounts() // demo mode is on only in Development (appsettings.Development.json)
     {
         Assert.Equal(0, await fixture.App.WithDbAsync(db => db.Users.CountAsync()));
     }

@@ -27,7 +27,6 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         builder.UseSetting("Database:Provider", database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Monitor", database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "true");
-        builder.UseSetting("Demo:Enabled", "false");
         // Tests never call the real providers; the ones that probe point services at a local server.
         foreach (var name in global::MonitorApp.ExternalServices.ExternalServicesOptions.ContractNames)
             builder.UseSetting($"ExternalServices:Services:{name}:Enabled", "false");

@@ -41,7 +41,9 @@ public sealed class StaleSnapshotTests
         await AssertStaleAndCriticalAsync(app);
 
         // The dashboard says the same: the figures it shows, their age and why.
-        var page = await MonitorAppFactory.ParseAsync(await app.Monitor.GetAsync("/admin/dashboard"));
+        var dashboardResponse = await app.Monitor.GetAsync("/admin/dashboard");
+        Assert.True(dashboardResponse.IsSuccessStatusCode, $"{dashboardResponse.StatusCode} {await dashboardResponse.Content.ReadAsStringAsync()}");
+        var page = await MonitorAppFactory.ParseAsync(dashboardResponse);
         Assert.Equal("1", page.QuerySelector("#active-count")!.TextContent.Trim());
         Assert.Contains("■ Critical", page.QuerySelector("#card-health .status")!.TextContent.Replace("\n", " ").Trim().Replace("  ", " "));
         var stale = page.QuerySelector("#card-health .stale")!.TextContent;

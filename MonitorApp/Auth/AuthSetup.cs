@@ -44,6 +44,8 @@ public static class AuthSetup
             options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
         });
 
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<ApiTokenService>();
         services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)

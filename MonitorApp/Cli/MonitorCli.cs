@@ -14,6 +14,22 @@ public static class MonitorCli
 
     public static bool IsCliInvocation(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
+    /// <summary>Builds the app's services with <paramref name="addFeatures"/> (as the web server does) and runs one command.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> addFeatures)
+    {
+        // The command's arguments are not host settings.
+        var builder = WebApplication.CreateBuilder([]);
+        // Keep stdout for the command's own output (a token is read off its last line).
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        addFeatures(builder);
+        await using var app = builder.Build();
+        // `db migrate` is how a PostgreSQL database gets its tables, so it must not insist they exist.
+        if (args[0] != "db")
+            await DatabaseInitializer.InitializeAsync(app.Services, CancellationToken.None);
+        return await RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+    }
+
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var root = BuildCommands(services, stdin, stdout);

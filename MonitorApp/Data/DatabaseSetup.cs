@@ -51,6 +51,7 @@ public static class DatabaseSetup
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresMonitorDbContext>(),
             _ => sp.GetRequiredService<SqliteMonitorDbContext>(),
         });
+        services.AddHostedService<DatabaseInitializer>();
         return services;
     }
 

@@ -70,7 +70,6 @@ public static class MetricsApi
     public static IServiceCollection AddMetricsSnapshot(this IServiceCollection services)
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SessionMetricsOptions>().BindConfiguration(SessionMetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MetricsSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());

@@ -39,7 +39,6 @@ public sealed record HourPoint(DateTime Hour, long Requests, long Errors, double
 /// </summary>
 public sealed record MetricsSnapshot(
     DateTime GeneratedAt,
-    DateTime ComputedAt,
     bool Stale,
     string? StaleReason,
     long? ActiveSessions,

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
@@ -19,7 +18,7 @@ public sealed class MetricsSnapshotService(
     DbPoolMonitor pool,
     TimeProvider time,
     IOptions<MetricsOptions> metricsOptions,
-    IOptions<SessionMetricsOptions> sessionOptions,
+    IOptions<SessionsOptions> sessionOptions,
     IOptions<HealthOptions> healthOptions,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<ExternalServicesOptions> externalOptions,
@@ -127,19 +126,9 @@ public sealed class MetricsSnapshotService(
         var categories = await db.CounselorCategories.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
 
         var nowMinute = RequestRollup.ToMinute(now);
-        var fromMinute = nowMinute - 59;
-        var lastHourByMinute = await db.RequestRollups.AsNoTracking()
-            .Where(r => r.Minute >= fromMinute && r.Minute <= nowMinute)
-            .GroupBy(r => r.Minute)
-            .Select(SumBuckets)
-            .ToListAsync(ct);
+        var lastHour = await RollupReader.LastHourAsync(db, nowMinute, ct);
         var nowHour = nowMinute / 60;
-        var fromHourMinute = (nowHour - MaxHours + 1) * 60;
-        var byHour = await db.RequestRollups.AsNoTracking()
-            .Where(r => r.Minute >= fromHourMinute && r.Minute <= nowMinute)
-            .GroupBy(r => r.Minute / 60)
-            .Select(SumBuckets)
-            .ToDictionaryAsync(r => r.Key, ct);
+        var byHour = await RollupReader.HourlyAsync(db, nowMinute, MaxHours, ct);
 
         var unknown = new Dictionary<string, string>();
 
@@ -159,7 +148,6 @@ public sealed class MetricsSnapshotService(
         if (avgQuality == "unknown")
             unknown["avg_connection_quality"] = "no session reported its connection quality in the last hour";
 
-        var lastHour = RollupTotals.Of(lastHourByMinute);
         if (lastHour.Requests == 0)
         {
             unknown["error_rate_last_hour"] = "no API requests in the last 60 minutes (reported as 0)";
@@ -169,7 +157,7 @@ public sealed class MetricsSnapshotService(
         var hourly = new List<HourPoint>(MaxHours);
         for (var h = nowHour - MaxHours + 1; h <= nowHour; h++)
         {
-            var totals = RollupTotals.Of(byHour.TryGetValue(h, out var sums) ? [sums] : []);
+            var totals = byHour.TryGetValue(h, out var sums) ? sums : RollupTotals.Empty;
             hourly.Add(new HourPoint(RequestRollup.FromMinute(h * 60), totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms));
         }
 
@@ -180,7 +168,7 @@ public sealed class MetricsSnapshotService(
         var external = await externalReader.ReadAsync(db, now, ct);
 
         var errorRate = lastHour.ErrorRate ?? 0;
-        return new MetricsSnapshot(now, now, false, null, active, avgQuality, lastHour.Requests, lastHour.Errors5xx, errorRate, lastHour.P95Ms,
+        return new MetricsSnapshot(now, false, null, active, avgQuality, lastHour.Requests, lastHour.Errors5xx, errorRate, lastHour.P95Ms,
             poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown);
     }
 
@@ -200,13 +188,12 @@ public sealed class MetricsSnapshotService(
                 ["api_response_time_p95"] = reason,
             };
             var external = ExternalServiceReader.Unreadable(externalOptions.Value, reason);
-            return new MetricsSnapshot(now, now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
+            return new MetricsSnapshot(now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
                 Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [], external,
                 Judge(false, 0, 0, null, poolReading, external), unknown);
         }
         return previous with
         {
-            ComputedAt = now,
             Stale = true,
             StaleReason = reason,
             DbPool = poolReading,
@@ -220,75 +207,4 @@ public sealed class MetricsSnapshotService(
             new HealthInputs(databaseReachable, requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending,
                 external.Where(s => s.Status == ServiceStatus.Down).Select(s => s.DisplayName).ToList()),
             healthOptions.Value);
-
-    private static readonly Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> SumBuckets = g => new RollupSums
-    {
-        Key = g.Key,
-        Requests = g.Sum(r => r.Requests),
-        Errors5xx = g.Sum(r => r.Errors5xx),
-        Le5 = g.Sum(r => r.Le5),
-        Le10 = g.Sum(r => r.Le10),
-        Le25 = g.Sum(r => r.Le25),
-        Le50 = g.Sum(r => r.Le50),
-        Le75 = g.Sum(r => r.Le75),
-        Le100 = g.Sum(r => r.Le100),
-        Le250 = g.Sum(r => r.Le250),
-        Le500 = g.Sum(r => r.Le500),
-        Le750 = g.Sum(r => r.Le750),
-        Le1000 = g.Sum(r => r.Le1000),
-        Le2500 = g.Sum(r => r.Le2500),
-        Le5000 = g.Sum(r => r.Le5000),
-        Le7500 = g.Sum(r => r.Le7500),
-        Le10000 = g.Sum(r => r.Le10000),
-        LeInf = g.Sum(r => r.LeInf),
-    };
-}
-
-/// <summary>Summed counters of a group of rollup rows.</summary>
-public sealed class RollupSums
-{
-    public long Key { get; init; }
-    public long Requests { get; init; }
-    public long Errors5xx { get; init; }
-    public long Le5 { get; init; }
-    public long Le10 { get; init; }
-    public long Le25 { get; init; }
-    public long Le50 { get; init; }
-    public long Le75 { get; init; }
-    public long Le100 { get; init; }
-    public long Le250 { get; init; }
-    public long Le500 { get; init; }
-    public long Le750 { get; init; }
-    public long Le1000 { get; init; }
-    public long Le2500 { get; init; }
-    public long Le5000 { get; init; }
-    public long Le7500 { get; init; }
-    public long Le10000 { get; init; }
-    public long LeInf { get; init; }
-
-    public long[] Buckets() => [Le5, Le10, Le25, Le50, Le75, Le100, Le250, Le500, Le750, Le1000, Le2500, Le5000, Le7500, Le10000, LeInf];
-}
-
-/// <summary>Rollup sums added together, with the two figures every consumer derives from them.</summary>
-public sealed record RollupTotals(long Requests, long Errors5xx, long[] Buckets)
-{
-    public static RollupTotals Of(IEnumerable<RollupSums> rows)
-    {
-        long requests = 0, errors = 0;
-        var buckets = new long[LatencyHistogram.BucketCount];
-        foreach (var row in rows)
-        {
-            requests += row.Requests;
-            errors += row.Errors5xx;
-            var b = row.Buckets();
-            for (var i = 0; i < buckets.Length; i++)
-                buckets[i] += b[i];
-        }
-        return new RollupTotals(requests, errors, buckets);
-    }
-
-    /// <summary>Share of requests with status ≥ 500; null without requests.</summary>
-    public double? ErrorRate => Requests == 0 ? null : (double)Errors5xx / Requests;
-
-    public double? P95Ms => LatencyHistogram.Quantile(Buckets, 0.95);
 }

@@ -7,16 +7,6 @@ using MonitorApp.Metrics;
 
 namespace MonitorApp.Sessions;
 
-public static class ActiveSessions
-{
-    /// <summary>Not ended, and started or heard from within the staleness window: the one definition of "active".</summary>
-    public static IQueryable<Session> Of(IQueryable<Session> sessions, DateTime now, int staleAfterMinutes)
-    {
-        var cutoff = now.AddMinutes(-staleAfterMinutes);
-        return sessions.Where(s => s.EndedAt == null && s.LastSeenAt >= cutoff);
-    }
-}
-
 /// <summary>
 /// The number of active sessions, pushed to live dashboards within about a second of a change. Ingestion
 /// calls <see cref="Changed"/>; at most once a second one COUNT query runs and its result goes to every
@@ -27,7 +17,7 @@ public static class ActiveSessions
 public sealed class LiveSessionCount(
     IServiceScopeFactory scopes,
     TimeProvider time,
-    IOptions<SessionMetricsOptions> options,
+    IOptions<SessionsOptions> options,
     ILogger<LiveSessionCount> logger) : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0, 1);

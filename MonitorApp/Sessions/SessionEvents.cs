@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using MonitorApp.Api;
 
 namespace MonitorApp.Sessions;
 
@@ -50,84 +51,64 @@ public static class SessionEventRules
     public static (List<SessionEvent> Events, Dictionary<string, string[]> Errors) Validate(SessionEventBatch? batch)
     {
         var errors = new Dictionary<string, string[]>();
-        var events = new List<SessionEvent>();
-        if (batch?.Events is null)
-        {
-            errors["events"] = ["is required: an array of 1 to 5000 events."];
-            return (events, errors);
-        }
-        if (batch.Events.Count == 0)
-            errors["events"] = ["must contain at least one event."];
-        if (batch.Events.Count > MaxEventsPerBatch)
-        {
-            errors["events"] = [$"holds {batch.Events.Count} events; at most {MaxEventsPerBatch} are accepted per batch."];
-            return (events, errors);
-        }
-
-        for (var i = 0; i < batch.Events.Count; i++)
-        {
-            var e = batch.Events[i];
-            var prefix = $"events[{i}]";
-            if (e is null)
-            {
-                errors[prefix] = ["must be an object."];
-                continue;
-            }
-            var before = errors.Count;
-
-            if (string.IsNullOrWhiteSpace(e.SessionId))
-                errors[$"{prefix}.session_id"] = ["is required."];
-            else if (e.SessionId.Length > MaxSessionIdLength)
-                errors[$"{prefix}.session_id"] = [$"is longer than {MaxSessionIdLength} characters."];
-
-            SessionEventType type = default;
-            if (string.IsNullOrEmpty(e.Type))
-                errors[$"{prefix}.type"] = ["is required: started, heartbeat, quality or ended."];
-            else if (!Types.TryGetValue(e.Type, out type))
-                errors[$"{prefix}.type"] = [$"'{e.Type}' is not one of started, heartbeat, quality, ended."];
-
-            DateTime at = default;
-            if (string.IsNullOrEmpty(e.At))
-                errors[$"{prefix}.at"] = ["is required: an ISO-8601 instant with an offset, e.g. 2026-11-26T10:00:00Z."];
-            else if (!TryParseInstant(e.At, out at))
-                errors[$"{prefix}.at"] = [$"'{e.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm)."];
-
-            VideoProvider? provider = null;
-            if (e.Provider is not null)
-            {
-                if (WireNames.TryParseProvider(e.Provider, out var p))
-                    provider = p;
-                else
-                    errors[$"{prefix}.provider"] = [$"'{e.Provider}' is not one of {string.Join(", ", WireNames.ProviderNames)}."];
-            }
-
-            ConnectionQuality? quality = null;
-            if (e.Quality is not null)
-            {
-                if (WireNames.TryParseQuality(e.Quality, out var q))
-                    quality = q;
-                else
-                    errors[$"{prefix}.quality"] = [$"'{e.Quality}' is not one of {string.Join(", ", WireNames.QualityNames)}."];
-            }
-
-            var category = e.Category?.Trim();
-            if (category is not null && (category.Length == 0 || category.Length > MaxCategoryLength))
-                errors[$"{prefix}.category"] = [$"must be 1 to {MaxCategoryLength} characters."];
-
-            if (e.Type == "started")
-            {
-                if (e.Category is null)
-                    errors.TryAdd($"{prefix}.category", ["is required on a started event."]);
-                if (e.Provider is null)
-                    errors.TryAdd($"{prefix}.provider", ["is required on a started event."]);
-            }
-            if (e.Type == "quality" && e.Quality is null)
-                errors.TryAdd($"{prefix}.quality", ["is required on a quality event."]);
-
-            if (errors.Count == before)
-                events.Add(new SessionEvent(e.SessionId!, type, at, category, provider, quality));
-        }
+        var events = BatchValidation.Each(batch?.Events, "events", MaxEventsPerBatch, errors, Check);
         return (events, errors);
+    }
+
+    private static SessionEvent Check(SessionEventDto e, ItemErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(e.SessionId))
+            errors.Add("session_id", "is required.");
+        else if (e.SessionId.Length > MaxSessionIdLength)
+            errors.Add("session_id", $"is longer than {MaxSessionIdLength} characters.");
+
+        SessionEventType? type = null;
+        if (string.IsNullOrEmpty(e.Type))
+            errors.Add("type", "is required: started, heartbeat, quality or ended.");
+        else if (Types.TryGetValue(e.Type, out var known))
+            type = known;
+        else
+            errors.Add("type", $"'{e.Type}' is not one of started, heartbeat, quality, ended.");
+
+        DateTime at = default;
+        if (string.IsNullOrEmpty(e.At))
+            errors.Add("at", "is required: an ISO-8601 instant with an offset, e.g. 2026-11-26T10:00:00Z.");
+        else if (!TryParseInstant(e.At, out at))
+            errors.Add("at", $"'{e.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
+
+        VideoProvider? provider = null;
+        if (e.Provider is not null)
+        {
+            if (WireNames.TryParseProvider(e.Provider, out var p))
+                provider = p;
+            else
+                errors.Add("provider", $"'{e.Provider}' is not one of {string.Join(", ", WireNames.ProviderNames)}.");
+        }
+
+        ConnectionQuality? quality = null;
+        if (e.Quality is not null)
+        {
+            if (WireNames.TryParseQuality(e.Quality, out var q))
+                quality = q;
+            else
+                errors.Add("quality", $"'{e.Quality}' is not one of {string.Join(", ", WireNames.QualityNames)}.");
+        }
+
+        var category = e.Category?.Trim();
+        if (category is not null && (category.Length == 0 || category.Length > MaxCategoryLength))
+            errors.Add("category", $"must be 1 to {MaxCategoryLength} characters.");
+
+        if (type == SessionEventType.Started)
+        {
+            if (e.Category is null)
+                errors.AddIfNone("category", "is required on a started event.");
+            if (e.Provider is null)
+                errors.AddIfNone("provider", "is required on a started event.");
+        }
+        if (type == SessionEventType.Quality && e.Quality is null)
+            errors.AddIfNone("quality", "is required on a quality event.");
+
+        return new SessionEvent(e.SessionId!, type.GetValueOrDefault(), at, category, provider, quality);
     }
 
     public static bool TryParseInstant(string? value, out DateTime utc)

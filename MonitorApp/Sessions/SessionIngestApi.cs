@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using MonitorApp.Api;
-using MonitorApp.Auth;
 
 namespace MonitorApp.Sessions;
 
@@ -10,25 +9,20 @@ public static class SessionIngestApi
 {
     public static IServiceCollection AddSessionIngestion(this IServiceCollection services)
     {
+        services.AddOptions<SessionsOptions>().BindConfiguration(SessionsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<SessionIngestor>();
         services.AddSingleton<LiveSessionCount>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveSessionCount>());
         return services;
     }
 
-    public static IEndpointRouteBuilder MapSessionIngestApi(this IEndpointRouteBuilder app)
+    /// <summary><c>POST session-events</c> on the ingestion group (<see cref="IngestApi"/>).</summary>
+    public static RouteGroupBuilder MapSessionEvents(this RouteGroupBuilder group)
     {
-        var group = app.MapGroup("/api/ingest")
-            .RequireAuthorization(Policies.Ingest)
-            .WithTags("Ingestion");
-
         group.MapPost("/session-events", PostSessionEventsAsync)
             .WithSummary("Report session start, heartbeat, quality samples and end (idempotent; a batch is stored whole or not at all).")
-            .Accepts<SessionEventBatch>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        return app;
+            .Accepts<SessionEventBatch>("application/json");
+        return group;
     }
 
     private static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostSessionEventsAsync(

@@ -8,6 +8,7 @@ namespace MonitorApp.Telemetry;
 /// </summary>
 public static class LatencyHistogram
 {
+    /// <summary>The one list of buckets: the rollup columns, their sums and the quantile all derive from it.</summary>
     public static readonly double[] UpperBoundsMs = [5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000, double.PositiveInfinity];
 
     public static int BucketCount => UpperBoundsMs.Length;
@@ -47,4 +48,15 @@ public static class LatencyHistogram
         }
         return UpperBoundsMs[^2];
     }
+}
+
+/// <summary>One latency bucket as stored: the rollup's property and column that count it.</summary>
+public sealed record LatencyBucket(int Index, double UpperBoundMs, string Property, string Column)
+{
+    /// <summary>In <see cref="LatencyHistogram.UpperBoundsMs"/> order: Le5/le5 … Le10000/le10000, LeInf/le_inf.</summary>
+    public static readonly IReadOnlyList<LatencyBucket> All = LatencyHistogram.UpperBoundsMs
+        .Select((bound, i) => double.IsPositiveInfinity(bound)
+            ? new LatencyBucket(i, bound, "LeInf", "le_inf")
+            : new LatencyBucket(i, bound, $"Le{bound:0}", $"le{bound:0}"))
+        .ToList();
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MonitorApp.Api;
-using MonitorApp.Auth;
 using MonitorApp.Data;
 using MonitorApp.Sessions;
 
@@ -36,18 +35,13 @@ public static class RequestIngestApi
 
     public static IApplicationBuilder UseRequestTelemetry(this IApplicationBuilder app) => app.UseMiddleware<RequestTelemetryMiddleware>();
 
-    public static IEndpointRouteBuilder MapRequestIngestApi(this IEndpointRouteBuilder app)
+    /// <summary><c>POST requests</c> on the ingestion group (<see cref="IngestApi"/>).</summary>
+    public static RouteGroupBuilder MapRequestOutcomes(this RouteGroupBuilder group)
     {
-        app.MapGroup("/api/ingest")
-            .RequireAuthorization(Policies.Ingest)
-            .WithTags("Ingestion")
-            .MapPost("/requests", PostAsync)
+        group.MapPost("/requests", PostAsync)
             .WithSummary("Report other services' request outcomes (status and duration) in batches of up to 10,000; stored whole or not at all.")
-            .Accepts<RequestOutcomeBatch>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        return app;
+            .Accepts<RequestOutcomeBatch>("application/json");
+        return group;
     }
 
     private static async Task<Results<Ok<Sessions.IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
@@ -69,44 +63,28 @@ public static class RequestIngestApi
     internal static (List<RollupDelta> Deltas, int Count, Dictionary<string, string[]> Errors) Validate(RequestOutcomeBatch outcomes)
     {
         var errors = new Dictionary<string, string[]>();
-        if (outcomes.Requests is null || outcomes.Requests.Count == 0)
-        {
-            errors["requests"] = [$"is required: an array of 1 to {MaxPerBatch} request outcomes."];
+        var valid = BatchValidation.Each(outcomes.Requests, "requests", MaxPerBatch, errors, Check);
+        if (errors.Count > 0)
             return ([], 0, errors);
-        }
-        if (outcomes.Requests.Count > MaxPerBatch)
-        {
-            errors["requests"] = [$"holds {outcomes.Requests.Count} outcomes; at most {MaxPerBatch} are accepted per batch."];
-            return ([], 0, errors);
-        }
-
         // The same per-minute accumulator that counts this app's own requests folds the batch.
         var batch = new RequestRecorder();
-        for (var i = 0; i < outcomes.Requests.Count; i++)
-        {
-            var r = outcomes.Requests[i];
-            var prefix = $"requests[{i}]";
-            if (r is null)
-            {
-                errors[prefix] = ["must be an object."];
-                continue;
-            }
-            var before = errors.Count;
-            if (string.IsNullOrWhiteSpace(r.Service) || r.Service.Length > 100)
-                errors[$"{prefix}.service"] = ["is required: 1 to 100 characters."];
-            if (!SessionEventRules.TryParseInstant(r.At, out var at))
-                errors[$"{prefix}.at"] = [$"'{r.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm)."];
-            if (r.Status is not (>= 100 and <= 599))
-                errors[$"{prefix}.status"] = ["is required: an HTTP status code from 100 to 599."];
-            if (r.DurationMs is not { } ms || !double.IsFinite(ms) || ms < 0)
-                errors[$"{prefix}.duration_ms"] = ["is required: a non-negative number of milliseconds."];
-            if (r.Route is { Length: > 300 })
-                errors[$"{prefix}.route"] = ["is longer than 300 characters."];
-            if (errors.Count > before)
-                continue;
+        foreach (var (service, at, status, ms) in valid)
+            batch.Record(service, at, status, ms);
+        return (batch.Drain(long.MaxValue), valid.Count, errors);
+    }
 
-            batch.Record(r.Service!.Trim(), at, r.Status!.Value, r.DurationMs!.Value);
-        }
-        return (errors.Count > 0 ? [] : batch.Drain(long.MaxValue), outcomes.Requests.Count, errors);
+    private static (string Service, DateTime At, int Status, double DurationMs) Check(RequestOutcomeDto r, ItemErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(r.Service) || r.Service.Length > 100)
+            errors.Add("service", "is required: 1 to 100 characters.");
+        if (!SessionEventRules.TryParseInstant(r.At, out var at))
+            errors.Add("at", $"'{r.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
+        if (r.Status is not (>= 100 and <= 599))
+            errors.Add("status", "is required: an HTTP status code from 100 to 599.");
+        if (r.DurationMs is not { } ms || !double.IsFinite(ms) || ms < 0)
+            errors.Add("duration_ms", "is required: a non-negative number of milliseconds.");
+        if (r.Route is { Length: > 300 })
+            errors.Add("route", "is longer than 300 characters.");
+        return (r.Service?.Trim() ?? "", at, r.Status ?? 0, r.DurationMs ?? 0);
     }
 }

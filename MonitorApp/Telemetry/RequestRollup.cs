@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace MonitorApp.Telemetry;
 
 /// <summary>
-/// Request outcomes of one service in one UTC minute. Rows are only ever added to (upsert with +), so
+/// Request outcomes of one service in one UTC minute, with a count per latency bucket. Rows are only ever added to (upsert with +), so
 /// several app instances and the ingestion API all sum into the same row correctly.
 /// </summary>
 public sealed class RequestRollup
@@ -16,25 +16,8 @@ public sealed class RequestRollup
     public long Requests { get; set; }
     public long Errors5xx { get; set; }
     public long Errors4xx { get; set; }
-    public long Le5 { get; set; }
-    public long Le10 { get; set; }
-    public long Le25 { get; set; }
-    public long Le50 { get; set; }
-    public long Le75 { get; set; }
-    public long Le100 { get; set; }
-    public long Le250 { get; set; }
-    public long Le500 { get; set; }
-    public long Le750 { get; set; }
-    public long Le1000 { get; set; }
-    public long Le2500 { get; set; }
-    public long Le5000 { get; set; }
-    public long Le7500 { get; set; }
-    public long Le10000 { get; set; }
-    public long LeInf { get; set; }
-
-    /// <summary>Column names of the buckets, in <see cref="LatencyHistogram.UpperBoundsMs"/> order.</summary>
-    public static readonly string[] BucketColumns =
-        ["le5", "le10", "le25", "le50", "le75", "le100", "le250", "le500", "le750", "le1000", "le2500", "le5000", "le7500", "le10000", "le_inf"];
+    // One counter per latency bucket (le5 … le10000, le_inf): shadow properties, declared in the
+    // configuration below from LatencyHistogram.UpperBoundsMs, so the list is written once.
 
     public static long ToMinute(DateTime utc) => (long)Math.Floor((utc - DateTime.UnixEpoch).TotalMinutes);
 
@@ -49,7 +32,8 @@ internal sealed class RequestRollupConfiguration : IEntityTypeConfiguration<Requ
         builder.Property(r => r.Service).HasMaxLength(100);
         builder.Property(r => r.Errors5xx).HasColumnName("errors_5xx");
         builder.Property(r => r.Errors4xx).HasColumnName("errors_4xx");
-        builder.Property(r => r.LeInf).HasColumnName("le_inf");
+        foreach (var bucket in LatencyBucket.All)
+            builder.Property<long>(bucket.Property).HasColumnName(bucket.Column);
         // The upsert's conflict target, and the index every time-window query uses.
         builder.HasIndex(r => new { r.Minute, r.Service }).IsUnique();
     }

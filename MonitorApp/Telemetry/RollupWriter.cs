@@ -10,7 +10,7 @@ public static class RollupWriter
 
     private static string BuildSql()
     {
-        string[] counters = ["requests", "errors_5xx", "errors_4xx", .. RequestRollup.BucketColumns];
+        string[] counters = ["requests", "errors_5xx", "errors_4xx", .. LatencyBucket.All.Select(b => b.Column)];
         var columns = string.Join(", ", counters);
         var values = string.Join(", ", counters.Select((_, i) => $"{{{i + 2}}}"));
         var updates = string.Join(", ", counters.Select(c => $"{c} = request_rollups.{c} + excluded.{c}"));

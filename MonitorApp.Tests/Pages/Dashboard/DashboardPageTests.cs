@@ -7,7 +7,7 @@ using MonitorApp.Auth;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
 
-namespace MonitorApp.Tests.Pages;
+namespace MonitorApp.Tests.Pages.Dashboard;
 
 /// <summary>The dashboard as the server renders it, against a seeded snapshot with exact figures.</summary>
 public abstract class DashboardPageTests(DatabaseProvider provider)

@@ -7,7 +7,7 @@ using MonitorApp.Sessions;
 using MonitorApp.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace MonitorApp.Tests.Pages;
+namespace MonitorApp.Tests.Pages.Dashboard;
 
 /// <summary>The active-sessions stream: pushed soon after a change, throttled, one count shared by all.</summary>
 public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHelper output)
@@ -107,9 +107,11 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
     {
         await using var app = await IsolatedApp.StartAsync(provider);
         var anonymous = await app.App.CreateBrowserClient().GetAsync("/admin/dashboard/stream", HttpCompletionOption.ResponseHeadersRead);
-        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/login", anonymous.Headers.Location!.OriginalString.Replace("http://localhost", ""));
         var content = await (await app.App.CreateClientAsAsync(Roles.ContentManager)).GetAsync("/admin/dashboard/stream", HttpCompletionOption.ResponseHeadersRead);
-        Assert.NotEqual(HttpStatusCode.OK, content.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, content.StatusCode);
+        Assert.StartsWith("/access-denied", content.Headers.Location!.OriginalString.Replace("http://localhost", ""));
     }
 
     [SkippableFact]

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
 
-namespace MonitorApp.Tests.Data;
+namespace MonitorApp.Tests.Demo;
 
 public sealed class DemoModeTests
 {

@@ -1,9 +1,9 @@
 using System.Net;
 using MonitorApp.Tests.Infrastructure;
 
-namespace MonitorApp.Tests.Health;
+namespace MonitorApp.Tests.Web;
 
-public abstract class HealthAndAssetsTests(AppFixture fixture)
+public abstract class ProbeAndAssetsTests(AppFixture fixture)
 {
     [SkippableTheory]
     [InlineData("/healthz")]
@@ -36,6 +36,6 @@ public abstract class HealthAndAssetsTests(AppFixture fixture)
     }
 }
 
-public sealed class SqliteHealthAndAssetsTests(SqliteAppFixture fixture) : HealthAndAssetsTests(fixture), IClassFixture<SqliteAppFixture>;
+public sealed class SqliteProbeAndAssetsTests(SqliteAppFixture fixture) : ProbeAndAssetsTests(fixture), IClassFixture<SqliteAppFixture>;
 
-public sealed class PostgresHealthAndAssetsTests(PostgresAppFixture fixture) : HealthAndAssetsTests(fixture), IClassFixture<PostgresAppFixture>;
+public sealed class PostgresProbeAndAssetsTests(PostgresAppFixture fixture) : ProbeAndAssetsTests(fixture), IClassFixture<PostgresAppFixture>;

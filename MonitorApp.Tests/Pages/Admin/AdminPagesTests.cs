@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using MonitorApp.Auth;
 using MonitorApp.Tests.Infrastructure;
 
-namespace MonitorApp.Tests.Pages;
+namespace MonitorApp.Tests.Pages.Admin;
 
 /// <summary>The SUPER_ADMIN pages for users and API tokens, driven through their forms.</summary>
 public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<SqliteAppFixture>

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MonitorApp.Data;
+using MonitorApp.Telemetry;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Telemetry;
+
+/// <summary>Request outcomes into per-minute rollups: reported batches, this app's own requests, retention.</summary>
+public abstract class RequestTelemetryTests(DatabaseProvider provider)
+{
+    private static readonly DateTimeOffset T0 = IsolatedApp.T0;
+
+    private static IEnumerable<object> Outcomes(int count, DateTimeOffset at, int status, double ms, string service = "platform-api") =>
+        Enumerable.Range(0, count).Select(_ => (object)new { service, at = IsolatedApp.Iso(at), status, duration_ms = ms, route = "/api/sessions" });
+
+    [SkippableFact]
+    public async Task RequestIngestion_ValidatesTheWholeBatch_AndStoresNothingWhenOneIsBad()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var response = await app.Ingest.PostAsJsonAsync("/api/ingest/requests", new
+        {
+            requests = new object[]
+            {
+                new { service = "platform-api", at = IsolatedApp.Iso(T0), status = 200, duration_ms = 12.5 },
+                new { service = "platform-api", at = IsolatedApp.Iso(T0), status = 700, duration_ms = -1 },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("requests[1].status", out _));
+        Assert.True(errors.TryGetProperty("requests[1].duration_ms", out _));
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task RepeatedOutcomeBatches_AddUp_InOneRowPerServiceAndMinute()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostRequestsAsync(Outcomes(3, T0, 200, 7));
+        await app.PostRequestsAsync(Outcomes(2, T0, 502, 7));
+        var rows = await app.App.WithDbAsync(db => db.RequestRollups.Select(r => new { r.Requests, r.Errors5xx, Le10 = EF.Property<long>(r, "Le10") }).ToListAsync());
+        var row = Assert.Single(rows);
+        Assert.Equal((5, 2, 5), (row.Requests, row.Errors5xx, row.Le10));
+    }
+
+    [SkippableFact]
+    public async Task OwnRequests_AreRecordedAndFlushed_ExcludingHealthProbes()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Telemetry:RecordOwnRequests"] = "true" });
+        var anonymous = app.App.CreateBrowserClient();
+        for (var i = 0; i < 3; i++)
+            await anonymous.GetAsync("/login");
+        await anonymous.GetAsync("/api/admin/metrics/current"); // 401
+        for (var i = 0; i < 5; i++)
+            await anonymous.GetAsync("/healthz");
+        await app.FlushOwnRequestsAsync();
+        await app.RefreshAsync();
+
+        var rows = await app.App.WithDbAsync(db => db.RequestRollups.AsNoTracking().Where(r => r.Service == "monitor-app").ToListAsync());
+        Assert.Equal(4, rows.Sum(r => r.Requests));
+        Assert.Equal(0, rows.Sum(r => r.Errors5xx));
+        Assert.Equal(1, rows.Sum(r => r.Errors4xx)); // the 404
+    }
+
+    [SkippableFact]
+    public async Task Retention_DeletesRollupsOlderThanConfigured()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Telemetry:RetentionDays"] = "7" });
+        await app.PostRequestsAsync([.. Outcomes(1, T0.AddDays(-8), 200, 5), .. Outcomes(1, T0.AddDays(-6), 200, 5)]);
+        var deleted = await app.App.Services.GetRequiredService<TelemetryRetention>().PruneAsync(CancellationToken.None);
+        Assert.Equal(1, deleted);
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
+    }
+}
+
+public sealed class SqliteRequestTelemetryTests() : RequestTelemetryTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresRequestTelemetryTests() : RequestTelemetryTests(DatabaseProvider.Postgres);

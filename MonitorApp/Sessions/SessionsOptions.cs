@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MonitorApp.Sessions;
+
+/// <summary>Section <c>Sessions</c>.</summary>
+public sealed class SessionsOptions
+{
+    public const string Section = "Sessions";
+
+    /// <summary>A session not ended and not heard from for this long no longer counts as active.</summary>
+    [Range(1, 1440, ErrorMessage = "Sessions:StaleAfterMinutes must be between 1 and 1440.")]
+    public int StaleAfterMinutes { get; set; } = 30;
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace MonitorApp.Telemetry;
+
+/// <summary>Records this app's own requests (not static files, health probes or the event stream).</summary>
+public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestRecorder recorder, TimeProvider time, IOptions<TelemetryOptions> options)
+{
+    private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/lib", "/css", "/js", "/favicon.ico", "/admin/dashboard/stream"];
+
+    private static bool IsExcluded(PathString path)
+    {
+        foreach (var prefix in ExcludedPrefixes)
+        {
+            if (path.StartsWithSegments(prefix))
+                return true;
+        }
+        return false;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!options.Value.RecordOwnRequests || IsExcluded(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            recorder.Record(options.Value.ServiceName, time.GetUtcNow().UtcDateTime, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Data;
+
+namespace MonitorApp.Telemetry;
+
+/// <summary>Deletes rollups older than <see cref="TelemetryOptions.RetentionDays"/>, hourly.</summary>
+public sealed class TelemetryRetention(IServiceScopeFactory scopes, TimeProvider time, IOptions<TelemetryOptions> options, ILogger<TelemetryRetention> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await PruneAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Pruning old request rollups failed; trying again in an hour");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var oldest = RequestRollup.ToMinute(time.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        return await db.RequestRollups.Where(r => r.Minute < oldest).ExecuteDeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace MonitorApp.Web;
+
+public static class WebDefaults
+{
+    /// <summary>What every feature relies on: the clock, ProblemDetails, snake_case JSON, OpenAPI and Razor Pages.</summary>
+    public static IServiceCollection AddWebDefaults(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddOpenApi();
+        services.AddRazorPages();
+        return services;
+    }
+}
