@@ -49,11 +49,7 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     {
         email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@test.local";
         await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
-        var result = await users.CreateAsync(user, Password);
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        await scope.ServiceProvider.GetRequiredService<UserAdminService>().AddAsync(email, role, Password);
         return email;
     }
 

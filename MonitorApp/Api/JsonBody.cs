@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +18,7 @@ public static class JsonBody
         PropertyNameCaseInsensitive = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
@@ -45,11 +48,48 @@ public static class JsonBody
         catch (JsonException ex)
         {
             var path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path;
-            var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            var reason = IsUnknownProperty(path, typeof(T))
                 ? "is not a known property: only the documented fields are accepted (MonitorApp stores no personal data)."
                 : "is not valid here: " + FirstSentence(ex.Message);
             return (null, Invalid(path, reason));
         }
+    }
+
+    /// <summary>True when the path ends in a property name that no object of the body's type declares.</summary>
+    private static bool IsUnknownProperty(string path, Type body)
+    {
+        var last = path[(path.LastIndexOf('.') + 1)..];
+        if (last.EndsWith(']') || last == "$")
+            return false;
+        return !KnownProperties.GetOrAdd(body, CollectProperties).Contains(last);
+    }
+
+    private static readonly ConcurrentDictionary<Type, HashSet<string>> KnownProperties = new();
+
+    private static HashSet<string> CollectProperties(Type root)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>([root]);
+        while (pending.TryPop(out var type))
+        {
+            if (!seen.Add(type))
+                continue;
+            var info = Options.GetTypeInfo(type);
+            if (info.Kind == JsonTypeInfoKind.Object)
+            {
+                foreach (var property in info.Properties)
+                {
+                    names.Add(property.Name);
+                    pending.Push(property.PropertyType);
+                }
+            }
+            else if (info.ElementType is { } element)
+            {
+                pending.Push(element);
+            }
+        }
+        return names;
     }
 
     private static ProblemHttpResult Invalid(string path, string reason)

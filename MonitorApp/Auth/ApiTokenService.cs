@@ -8,13 +8,13 @@ public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, D
 /// <summary>Creates, lists and revokes API tokens; used by the CLI and the admin pages alike.</summary>
 public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time)
 {
-    /// <summary>Returns the secret (to be shown once), or null when the name is taken.</summary>
-    public async Task<string?> CreateAsync(string name, string role, CancellationToken cancellationToken)
+    /// <summary>Returns the secret, to be shown once; refuses an unknown role or a name already taken.</summary>
+    public async Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken)
     {
         if (!Roles.TokenRoles.Contains(role))
-            throw new ArgumentException($"Unknown token role '{role}'.", nameof(role));
+            throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.TokenRoles)}");
         if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
-            return null;
+            throw new AdminRefusal($"a token named '{name}' already exists");
         var secret = ApiToken.NewSecret();
         db.ApiTokens.Add(new ApiToken
         {
@@ -33,11 +33,14 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time)
             .Select(t => new ApiTokenRow(t.Name, t.Role, t.CreatedAt, t.LastUsedAt, t.RevokedAt))
             .ToListAsync(cancellationToken);
 
-    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
+    /// <summary>Revokes an active token; refuses a name with no active token.</summary>
+    public async Task RevokeAsync(string name, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return await db.ApiTokens
+        var revoked = await db.ApiTokens
             .Where(t => t.Name == name && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken) > 0;
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        if (revoked == 0)
+            throw new AdminRefusal($"no active token named '{name}'");
     }
 }

@@ -1,3 +1,4 @@
+using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -84,14 +85,14 @@ public static class AuthSetup
                 ? ApiProblems.WriteAsync(context.HttpContext, status, "Authentication required", "Sign in, or send 'Authorization: Bearer <token>'.")
                 : ApiProblems.WriteAsync(context.HttpContext, status, "Forbidden", "Your role is not allowed to use this endpoint.");
         }
-        if (request.Headers.ContainsKey("HX-Request"))
+        if (request.IsHtmx(out var htmx))
         {
             context.Response.StatusCode = status;
             // An empty body: nothing for htmx to paste into a card.
             if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
                 pages.Enabled = false;
             if (status == StatusCodes.Status401Unauthorized)
-                context.Response.Headers["HX-Redirect"] = LoginUrlFor(request);
+                context.Response.Htmx(h => h.Redirect(LoginUrlFor(htmx?.CurrentUrl)));
             return Task.CompletedTask;
         }
         context.Response.Redirect(context.RedirectUri);
@@ -100,9 +101,8 @@ public static class AuthSetup
 
     // After signing in again the operator should land on the page they were watching, not on the
     // partial handler the poll was calling.
-    private static string LoginUrlFor(HttpRequest request)
+    private static string LoginUrlFor(string? current)
     {
-        var current = request.Headers["HX-Current-URL"].ToString();
         var returnUrl = Uri.TryCreate(current, UriKind.Absolute, out var uri) ? uri.PathAndQuery : "/admin/dashboard";
         return $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
     }

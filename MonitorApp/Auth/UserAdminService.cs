@@ -6,9 +6,6 @@ namespace MonitorApp.Auth;
 
 public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool IsLockedOut);
 
-/// <summary>A refusal the person asking can act on (unknown role, e-mail taken, weak password…).</summary>
-public sealed class UserAdminException(string message) : Exception(message);
-
 /// <summary>Adds users, changes their role or password, disables them; used by the CLI and the admin pages alike.</summary>
 public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time)
 {
@@ -17,9 +14,9 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     {
         RequireRole(role);
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
-            throw new UserAdminException($"'{email}' is not an e-mail address");
+            throw new AdminRefusal($"'{email}' is not an e-mail address");
         if (await users.FindByEmailAsync(email) is not null)
-            throw new UserAdminException($"a user with e-mail '{email}' already exists");
+            throw new AdminRefusal($"a user with e-mail '{email}' already exists");
         var generated = string.IsNullOrEmpty(password) ? PasswordGenerator.New() : null;
         var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
         Check(await users.CreateAsync(user, password is { Length: > 0 } ? password : generated!), $"cannot add '{email}'");
@@ -80,15 +77,15 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     private static void RequireRole(string role)
     {
         if (!Roles.UserRoles.Contains(role))
-            throw new UserAdminException($"unknown role '{role}'; use one of {string.Join(", ", Roles.UserRoles)}");
+            throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.UserRoles)}");
     }
 
     private async Task<AppUser> FindAsync(string email) =>
-        await users.FindByEmailAsync(email) ?? throw new UserAdminException($"no user with e-mail '{email}'");
+        await users.FindByEmailAsync(email) ?? throw new AdminRefusal($"no user with e-mail '{email}'");
 
     private static void Check(IdentityResult result, string what)
     {
         if (!result.Succeeded)
-            throw new UserAdminException($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            throw new AdminRefusal($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
     }
 }

@@ -43,7 +43,7 @@ public static class MonitorCli
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is CliException or UserAdminException)
+        catch (AdminRefusal ex)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -53,13 +53,14 @@ public static class MonitorCli
     private static RootCommand BuildCommands(IServiceProvider services, TextReader stdin, TextWriter stdout)
     {
         var email = new Option<string>("--email") { Description = "The user's e-mail address (also the sign-in name).", Required = true };
-        var role = new Option<string>("--role") { Description = "SUPER_ADMIN, SYSTEM_MONITOR or CONTENT_MANAGER (tokens also INGEST).", Required = true };
+        var userRole = RoleOption(Roles.UserRoles);
+        var tokenRole = RoleOption(Roles.TokenRoles);
         var name = new Option<string>("--name") { Description = "A unique name for the token, e.g. platform-api.", Required = true };
 
-        var usersAdd = new Command("add", "Add a user. The password is read from stdin, or generated and printed once.") { email, role };
-        usersAdd.SetAction((p, ct) => WithServices(services, s => UsersAddAsync(s, p.GetValue(email)!, p.GetValue(role)!, stdin, stdout)));
-        var usersSetRole = new Command("set-role", "Give a user a different role (replaces the current one).") { email, role };
-        usersSetRole.SetAction((p, ct) => WithServices(services, s => UsersSetRoleAsync(s, p.GetValue(email)!, p.GetValue(role)!, stdout)));
+        var usersAdd = new Command("add", "Add a user. The password is read from stdin, or generated and printed once.") { email, userRole };
+        usersAdd.SetAction((p, ct) => WithServices(services, s => UsersAddAsync(s, p.GetValue(email)!, p.GetValue(userRole)!, stdin, stdout)));
+        var usersSetRole = new Command("set-role", "Give a user a different role (replaces the current one).") { email, userRole };
+        usersSetRole.SetAction((p, ct) => WithServices(services, s => UsersSetRoleAsync(s, p.GetValue(email)!, p.GetValue(userRole)!, stdout)));
         var usersSetPassword = new Command("set-password", "Set a user's password, read from stdin or generated and printed once.") { email };
         usersSetPassword.SetAction((p, ct) => WithServices(services, s => UsersSetPasswordAsync(s, p.GetValue(email)!, stdin, stdout)));
         var usersList = new Command("list", "List users with their role and state.");
@@ -67,8 +68,8 @@ public static class MonitorCli
         var usersDisable = new Command("disable", "Disable a user: no sign-in, and current sign-ins stop working.") { email };
         usersDisable.SetAction((p, ct) => WithServices(services, s => UsersDisableAsync(s, p.GetValue(email)!, stdout)));
 
-        var tokensCreate = new Command("create", "Create an API token; the secret is printed once, alone on the last line.") { name, role };
-        tokensCreate.SetAction((p, ct) => WithServices(services, s => TokensCreateAsync(s, p.GetValue(name)!, p.GetValue(role)!, stdout)));
+        var tokensCreate = new Command("create", "Create an API token; the secret is printed once, alone on the last line.") { name, tokenRole };
+        tokensCreate.SetAction((p, ct) => WithServices(services, s => TokensCreateAsync(s, p.GetValue(name)!, p.GetValue(tokenRole)!, stdout)));
         var tokensList = new Command("list", "List API tokens (never their secrets).");
         tokensList.SetAction((p, ct) => WithServices(services, s => TokensListAsync(s, stdout)));
         var tokensRevoke = new Command("revoke", "Revoke an API token; it stops working at once.") { name };
@@ -140,11 +141,7 @@ public static class MonitorCli
 
     private static async Task TokensCreateAsync(IServiceProvider s, string name, string role, TextWriter stdout)
     {
-        RequireRole(role, Roles.TokenRoles);
-        var tokens = s.GetRequiredService<ApiTokenService>();
-        var created = await tokens.CreateAsync(name, role, CancellationToken.None);
-        if (created is null)
-            throw new CliException($"a token named '{name}' already exists");
+        var created = await s.GetRequiredService<ApiTokenService>().CreateAsync(name, role, CancellationToken.None);
         await stdout.WriteLineAsync($"created token '{name}' ({role}); copy it now, it is not shown again:");
         await stdout.WriteLineAsync(created);
     }
@@ -162,16 +159,21 @@ public static class MonitorCli
 
     private static async Task TokensRevokeAsync(IServiceProvider s, string name, TextWriter stdout)
     {
-        var revoked = await s.GetRequiredService<ApiTokenService>().RevokeAsync(name, CancellationToken.None);
-        if (!revoked)
-            throw new CliException($"no active token named '{name}'");
+        await s.GetRequiredService<ApiTokenService>().RevokeAsync(name, CancellationToken.None);
         await stdout.WriteLineAsync($"token '{name}' revoked");
     }
 
-    private static void RequireRole(string role, IReadOnlyList<string> allowed)
+    /// <summary><c>--role</c>, accepting only <paramref name="allowed"/> (offered by help and completion).</summary>
+    private static Option<string> RoleOption(IReadOnlyList<string> allowed)
     {
-        if (!allowed.Contains(role))
-            throw new CliException($"unknown role '{role}'; use one of {string.Join(", ", allowed)}");
+        var role = new Option<string>("--role") { Description = string.Join(", ", allowed), HelpName = string.Join("|", allowed), Required = true };
+        role.CompletionSources.Add(allowed.ToArray());
+        role.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && !allowed.Contains(value))
+                result.AddError($"unknown role '{value}'; use one of {string.Join(", ", allowed)}");
+        });
+        return role;
     }
 
     private static async Task<string?> ReadPasswordAsync(TextReader stdin)
@@ -181,5 +183,3 @@ public static class MonitorCli
         return string.IsNullOrEmpty(typed) ? null : typed;
     }
 }
-
-public sealed class CliException(string message) : Exception(message);

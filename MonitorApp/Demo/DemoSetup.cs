@@ -34,6 +34,7 @@ internal sealed class DemoAccountSeeder(IServiceScopeFactory scopes, ILogger<Dem
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdminService>();
         foreach (var (email, role) in Accounts)
         {
             if (await users.FindByEmailAsync(email) is not null)
@@ -42,12 +43,7 @@ internal sealed class DemoAccountSeeder(IServiceScopeFactory scopes, ILogger<Dem
                     "(set a new one with `dotnet run --project MonitorApp -- users set-password --email {Email}`).", email, email);
                 continue;
             }
-            var password = PasswordGenerator.New();
-            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
-            var created = await users.CreateAsync(user, password);
-            if (!created.Succeeded)
-                throw new InvalidOperationException($"Could not create demo account {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-            await users.AddToRoleAsync(user, role);
+            var password = await admin.AddAsync(email, role, password: null);
             // Console rather than the logger: the operator must see it even with logging turned down.
             Console.WriteLine($"Demo account ({role}): {email}  password: {password}");
         }

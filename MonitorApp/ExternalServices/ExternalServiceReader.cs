@@ -31,9 +31,11 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
 
     private (long? MaxId, DateTime At, Dictionary<string, ServiceCheck> Latest, Dictionary<string, UptimeCounts> Counts)? cache;
 
-    /// <summary>Uptime windows, as named in the JSON.</summary>
-    public static readonly (string Name, TimeSpan Length)[] UptimeWindows =
-        [("24h", TimeSpan.FromDays(1)), ("7d", TimeSpan.FromDays(7)), ("30d", TimeSpan.FromDays(30))];
+    /// <summary>The windows uptime is given for (24h, 7d, 30d in the JSON).</summary>
+    public static readonly MetricsWindow[] UptimeWindows = [MetricsWindow.Day, MetricsWindow.Week, MetricsWindow.Month];
+
+    /// <summary>The detail of a service no check has been stored for.</summary>
+    public const string NotCheckedYet = "not checked yet";
 
     public async Task<IReadOnlyList<ExternalServiceFigures>> ReadAsync(MonitorDbContext db, DateTime now, CancellationToken ct)
     {
@@ -52,7 +54,7 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
     /// </summary>
     private static async Task<Dictionary<string, UptimeCounts>> CountAsync(MonitorDbContext db, DateTime now, CancellationToken ct)
     {
-        var (c24h, c7d, c30d) = (now - UptimeWindows[0].Length, now - UptimeWindows[1].Length, now - UptimeWindows[2].Length);
+        var (c24h, c7d, c30d) = (now - UptimeWindows[0].Length(), now - UptimeWindows[1].Length(), now - UptimeWindows[2].Length());
         const string up = ServiceStatus.Operational, half = ServiceStatus.Degraded, unknown = ServiceStatus.Unknown;
         return await db.ServiceChecks.AsNoTracking()
             .Where(c => c.CheckedAt >= c30d && c.CheckedAt <= now && c.Status != unknown)
@@ -93,9 +95,9 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
             counts.TryGetValue(name, out var n);
             foreach (var (window, all, upCount, halfCount) in new[]
             {
-                ("24h", n?.All24h ?? 0, n?.Up24h ?? 0, n?.Half24h ?? 0),
-                ("7d", n?.All7d ?? 0, n?.Up7d ?? 0, n?.Half7d ?? 0),
-                ("30d", n?.All30d ?? 0, n?.Up30d ?? 0, n?.Half30d ?? 0),
+                (UptimeWindows[0].Name(), n?.All24h ?? 0, n?.Up24h ?? 0, n?.Half24h ?? 0),
+                (UptimeWindows[1].Name(), n?.All7d ?? 0, n?.Up7d ?? 0, n?.Half7d ?? 0),
+                (UptimeWindows[2].Name(), n?.All30d ?? 0, n?.Up30d ?? 0, n?.Half30d ?? 0),
             })
             {
                 uptime[window] = all == 0 ? null : Math.Round((upCount + halfCount / 2.0) * 100 / all, 2);
@@ -105,8 +107,8 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
 
             if (!latest.TryGetValue(name, out var last))
             {
-                missing["status"] = "not checked yet";
-                result.Add(new ExternalServiceFigures(name, displayName, service!.Kind, ServiceStatus.Unknown, "not checked yet",
+                missing["status"] = NotCheckedYet;
+                result.Add(new ExternalServiceFigures(name, displayName, service!.Kind, ServiceStatus.Unknown, NotCheckedYet,
                     null, null, null, 0, uptime, missing));
                 continue;
             }
@@ -135,10 +137,10 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
     /// <summary>A service of which nothing is known, every figure for the same reason.</summary>
     private static ExternalServiceFigures AllUnknown(string name, ExternalServiceOptions? service, string reason)
     {
-        var missing = UptimeWindows.ToDictionary(w => $"uptime_{w.Name}", _ => reason);
+        var missing = UptimeWindows.ToDictionary(w => $"uptime_{w.Name()}", _ => reason);
         missing["status"] = reason;
         return new ExternalServiceFigures(name, DisplayName(name, service), service?.Kind, ServiceStatus.Unknown, reason,
-            null, null, null, 0, UptimeWindows.ToDictionary(w => w.Name, _ => (double?)null), missing);
+            null, null, null, 0, UptimeWindows.ToDictionary(w => w.Name(), _ => (double?)null), missing);
     }
 
     private static string DisplayName(string name, ExternalServiceOptions? service) =>

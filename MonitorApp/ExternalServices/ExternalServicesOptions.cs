@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace MonitorApp.ExternalServices;
 
 /// <summary>Section <c>ExternalServices</c>: which providers are probed, how often and how strictly.</summary>
-public sealed class ExternalServicesOptions
+public sealed partial class ExternalServicesOptions : IValidatableObject
 {
     public const string Section = "ExternalServices";
 
@@ -21,48 +21,17 @@ public sealed class ExternalServicesOptions
 
     /// <summary>The names API consumers were promised; they always appear in the JSON, configured or not.</summary>
     public static readonly string[] ContractNames = ["daily_co", "livekit", "beyond_presence"];
-}
 
-public sealed class ExternalServiceOptions
-{
-    public string? DisplayName { get; set; }
-    /// <summary><c>statuspage</c> (Atlassian Statuspage v2 <c>status.json</c>) or <c>http</c>.</summary>
-    public string? Kind { get; set; }
-    public string? Url { get; set; }
-    /// <summary>For <c>http</c>: the status that means "up" (default: any 2xx).</summary>
-    public int? ExpectedStatus { get; set; }
-    /// <summary>Request headers (API keys). An empty value means "not configured": the service is not probed.</summary>
-    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-    /// <summary>False removes a service that <c>appsettings.json</c> lists (configuration can only add keys).</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Why this service is not probed, or null when it is.</summary>
-    public string? NotProbedReason()
-    {
-        if (!Enabled)
-            return "not configured (disabled in configuration)";
-        var empty = Headers.Where(h => string.IsNullOrWhiteSpace(h.Value)).Select(h => h.Key).ToList();
-        return empty.Count > 0 ? $"not configured ({string.Join(", ", empty)} is empty)" : null;
-    }
-}
-
-public static class ServiceKinds
-{
-    public const string StatusPage = "statuspage";
-    public const string Http = "http";
-}
-
-/// <summary>Checks the whole section at start-up; every message names the key to fix.</summary>
-public sealed partial class ExternalServicesOptionsValidator : IValidateOptions<ExternalServicesOptions>
-{
     private static readonly HashSet<string> ReservedNames = ["services", "generated_at", "stale"];
 
     [GeneratedRegex("^[a-z0-9_]{1,50}$")]
     private static partial Regex NamePattern();
 
-    public ValidateOptionsResult Validate(string? name, ExternalServicesOptions o)
+    /// <summary>Checks the whole section at start-up; every message names the key to fix.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        const string s = ExternalServicesOptions.Section;
+        const string s = Section;
+        var o = this;
         var errors = new List<string>();
         if (o.IntervalSeconds is < 5 or > 3600)
             errors.Add($"{s}:IntervalSeconds must be between 5 and 3600 (got {o.IntervalSeconds}).");
@@ -98,6 +67,35 @@ public sealed partial class ExternalServicesOptionsValidator : IValidateOptions<
                     errors.Add($"{prefix}:Headers: '{header}' is not a valid header name.");
             }
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return errors.Select(e => new ValidationResult(e));
     }
+}
+
+public sealed class ExternalServiceOptions
+{
+    public string? DisplayName { get; set; }
+    /// <summary><c>statuspage</c> (Atlassian Statuspage v2 <c>status.json</c>) or <c>http</c>.</summary>
+    public string? Kind { get; set; }
+    public string? Url { get; set; }
+    /// <summary>For <c>http</c>: the status that means "up" (default: any 2xx).</summary>
+    public int? ExpectedStatus { get; set; }
+    /// <summary>Request headers (API keys). An empty value means "not configured": the service is not probed.</summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>False removes a service that <c>appsettings.json</c> lists (configuration can only add keys).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Why this service is not probed, or null when it is.</summary>
+    public string? NotProbedReason()
+    {
+        if (!Enabled)
+            return "not configured (disabled in configuration)";
+        var empty = Headers.Where(h => string.IsNullOrWhiteSpace(h.Value)).Select(h => h.Key).ToList();
+        return empty.Count > 0 ? $"not configured ({string.Join(", ", empty)} is empty)" : null;
+    }
+}
+
+public static class ServiceKinds
+{
+    public const string StatusPage = "statuspage";
+    public const string Http = "http";
 }

@@ -7,8 +7,7 @@ public static class ExternalServicesSetup
 {
     public static IServiceCollection AddExternalServices(this IServiceCollection services)
     {
-        services.AddOptions<ExternalServicesOptions>().BindConfiguration(ExternalServicesOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ExternalServicesOptions>, ExternalServicesOptionsValidator>();
+        services.AddOptions<ExternalServicesOptions>().BindConfiguration(ExternalServicesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddHttpClient(ServiceProbe.ClientName, (sp, client) =>
             {

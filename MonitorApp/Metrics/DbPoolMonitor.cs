@@ -96,14 +96,14 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
         double? p95 = samples.Length == 0 ? null : samples[Math.Max(0, (int)Math.Ceiling(0.95 * samples.Length) - 1)];
         var unknown = new Dictionary<string, string>();
         if (p95 is null)
-            unknown["db_pool_wait_p95_ms"] = "no connection was opened in the last 5 minutes";
+            unknown[FigureNames.DbPoolWaitP95Ms] = "no connection was opened in the last 5 minutes";
 
         if (provider == DatabaseProvider.Sqlite)
         {
             const string reason = "SQLite is an in-process file database: it has no server connection pool to size, idle or queue on";
-            unknown["db_pool_idle"] = reason;
-            unknown["db_pool_size"] = reason;
-            unknown["db_pool_pending"] = reason;
+            unknown[FigureNames.DbPoolIdle] = reason;
+            unknown[FigureNames.DbPoolSize] = reason;
+            unknown[FigureNames.DbPoolPending] = reason;
             return new DbPoolReading("sqlite", openConnections.Count, null, null, null, p95, samples.Length, unknown);
         }
 

@@ -35,7 +35,7 @@ public static class Format
         "healthy" or "operational" or "excellent" or "good" => "ok",
         "degraded" or "fair" => "warn",
         "critical" or "down" or "poor" => "bad",
-        _ => "unknown",
+        _ => FigureNames.Unknown,
     };
 
     /// <summary>A symbol that says the same as the colour, for those who cannot tell the colours apart.</summary>

@@ -105,7 +105,7 @@ public static class MetricsApi
         s.ActiveSessions,
         s.AvgConnectionQuality,
         Math.Round(s.ErrorRateLastHour, 6),
-        Round1(s.P95MsLastHour),
+        Round1(s.ApiResponseTimeP95),
         s.DbPool.Active,
         s.DbPool.Size,
         s.Health.Level.Name(),
@@ -126,9 +126,9 @@ public static class MetricsApi
 
     private static async Task<Results<Ok<SessionMetrics>, ValidationProblem>> SessionsAsync(string? window, MetricsSnapshotService snapshots, CancellationToken ct)
     {
-        window ??= "30d";
+        window ??= MetricsWindow.Month.Name();
         if (!MetricsWindows.ByName.ContainsKey(window))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not one of 1h, 24h, 7d, 30d."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not one of {MetricsWindows.Names}."] });
         return TypedResults.Ok(ToSessions(await snapshots.GetAsync(ct), window));
     }
 

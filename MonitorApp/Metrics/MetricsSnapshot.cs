@@ -7,21 +7,23 @@ public enum MetricsWindow { Hour = 0, Day = 1, Week = 2, Month = 3 }
 
 public static class MetricsWindows
 {
-    public static readonly IReadOnlyDictionary<string, MetricsWindow> ByName = new Dictionary<string, MetricsWindow>
-    {
-        ["1h"] = MetricsWindow.Hour,
-        ["24h"] = MetricsWindow.Day,
-        ["7d"] = MetricsWindow.Week,
-        ["30d"] = MetricsWindow.Month,
-    };
+    /// <summary>Every window once: its name in URLs and JSON, and its length.</summary>
+    private static readonly (MetricsWindow Window, string Name, TimeSpan Length)[] Table =
+    [
+        (MetricsWindow.Hour, "1h", TimeSpan.FromHours(1)),
+        (MetricsWindow.Day, "24h", TimeSpan.FromDays(1)),
+        (MetricsWindow.Week, "7d", TimeSpan.FromDays(7)),
+        (MetricsWindow.Month, "30d", TimeSpan.FromDays(30)),
+    ];
 
-    public static TimeSpan Length(this MetricsWindow window) => window switch
-    {
-        MetricsWindow.Hour => TimeSpan.FromHours(1),
-        MetricsWindow.Day => TimeSpan.FromDays(1),
-        MetricsWindow.Week => TimeSpan.FromDays(7),
-        _ => TimeSpan.FromDays(30),
-    };
+    public static readonly IReadOnlyDictionary<string, MetricsWindow> ByName = Table.ToDictionary(w => w.Name, w => w.Window);
+
+    /// <summary>"1h, 24h, 7d, 30d", for messages.</summary>
+    public static readonly string Names = string.Join(", ", Table.Select(w => w.Name));
+
+    public static string Name(this MetricsWindow window) => Table[(int)window].Name;
+
+    public static TimeSpan Length(this MetricsWindow window) => Table[(int)window].Length;
 }
 
 /// <summary>Sessions figures for one window.</summary>
@@ -46,7 +48,7 @@ public sealed record MetricsSnapshot(
     long RequestsLastHour,
     long ErrorsLastHour,
     double ErrorRateLastHour,
-    double? P95MsLastHour,
+    double? ApiResponseTimeP95,
     DbPoolReading DbPool,
     IReadOnlyDictionary<MetricsWindow, SessionWindowFigures> Windows,
     IReadOnlyList<HourPoint> Hourly,

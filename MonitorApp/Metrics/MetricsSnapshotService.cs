@@ -145,13 +145,13 @@ public sealed class MetricsSnapshotService(
         }
 
         var avgQuality = QualityScale.Average(windows[MetricsWindow.Hour].QualityCounts);
-        if (avgQuality == "unknown")
-            unknown["avg_connection_quality"] = "no session reported its connection quality in the last hour";
+        if (avgQuality == FigureNames.Unknown)
+            unknown[FigureNames.AvgConnectionQuality] = "no session reported its connection quality in the last hour";
 
         if (lastHour.Requests == 0)
         {
-            unknown["error_rate_last_hour"] = "no API requests in the last 60 minutes (reported as 0)";
-            unknown["api_response_time_p95"] = "no API requests in the last 60 minutes";
+            unknown[FigureNames.ErrorRateLastHour] = "no API requests in the last 60 minutes (reported as 0)";
+            unknown[FigureNames.ApiResponseTimeP95] = "no API requests in the last 60 minutes";
         }
 
         var hourly = new List<HourPoint>(MaxHours);
@@ -182,13 +182,13 @@ public sealed class MetricsSnapshotService(
             var empty = new SessionWindowFigures(0, new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, double>());
             var unknown = new Dictionary<string, string>
             {
-                ["active_sessions_count"] = reason,
-                ["avg_connection_quality"] = reason,
-                ["error_rate_last_hour"] = reason,
-                ["api_response_time_p95"] = reason,
+                [FigureNames.ActiveSessions] = reason,
+                [FigureNames.AvgConnectionQuality] = reason,
+                [FigureNames.ErrorRateLastHour] = reason,
+                [FigureNames.ApiResponseTimeP95] = reason,
             };
             var external = ExternalServiceReader.Unreadable(externalOptions.Value, reason);
-            return new MetricsSnapshot(now, true, reason, null, "unknown", 0, 0, 0, null, poolReading,
+            return new MetricsSnapshot(now, true, reason, null, FigureNames.Unknown, 0, 0, 0, null, poolReading,
                 Enum.GetValues<MetricsWindow>().ToDictionary(w => w, _ => empty), [], external,
                 Judge(false, 0, 0, null, poolReading, external), unknown);
         }
@@ -197,7 +197,7 @@ public sealed class MetricsSnapshotService(
             Stale = true,
             StaleReason = reason,
             DbPool = poolReading,
-            Health = Judge(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.P95MsLastHour, poolReading, previous.ExternalServices),
+            Health = Judge(false, previous.RequestsLastHour, previous.ErrorRateLastHour, previous.ApiResponseTimeP95, poolReading, previous.ExternalServices),
         };
     }
 

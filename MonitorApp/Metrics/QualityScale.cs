@@ -20,7 +20,7 @@ public static class QualityScale
             sum += (int)quality * (double)count;
         }
         if (n == 0)
-            return "unknown";
+            return FigureNames.Unknown;
         var mean = sum / n;
         return mean >= 3.5 ? "excellent" : mean >= 2.5 ? "good" : mean >= 1.5 ? "fair" : "poor";
     }

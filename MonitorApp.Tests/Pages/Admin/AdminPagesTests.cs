@@ -105,7 +105,7 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/admin/metrics/current")).StatusCode);
 
         var duplicate = await MonitorAppFactory.ParseAsync(await admin.SubmitFormAsync(page, "form[action*='handler=Create']", new() { ["Create.Name"] = name }));
-        Assert.Contains($"A token named '{name}' already exists.", duplicate.QuerySelector(".validation-summary")!.TextContent);
+        Assert.Contains($"a token named '{name}' already exists", duplicate.QuerySelector(".validation-summary")!.TextContent);
 
         var revoked = await MonitorAppFactory.ParseAsync(await admin.SubmitFormAsync(page, $"tr[data-token='{name}'] form", new()));
         Assert.StartsWith("revoked", revoked.QuerySelectorAll($"tr[data-token='{name}'] td")[3].TextContent.Trim());

@@ -22,7 +22,7 @@ public sealed class IndexModel(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : PageModel
 {
     /// <summary>The window of the distribution and category cards.</summary>
-    public const string SessionsWindow = "24h";
+    public static readonly string SessionsWindow = MetricsWindow.Day.Name();
     public const int ChartHours = 24;
 
     public MetricsSnapshot Snapshot { get; private set; } = null!;

@@ -31,25 +31,32 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
     public async Task<IActionResult> OnPostCreateAsync([Bind(Prefix = nameof(Create))] CreateTokenInput create, CancellationToken ct)
     {
         Create = create;
-        if (!Roles.TokenRoles.Contains(Create.Role))
-            ModelState.AddModelError("Create.Role", $"Unknown role '{Create.Role}'; use one of {string.Join(", ", Roles.TokenRoles)}.");
         if (ModelState.IsValid)
         {
-            Secret = await tokens.CreateAsync(Create.Name, Create.Role, ct);
-            if (Secret is null)
-                ModelState.AddModelError("Create.Name", $"A token named '{Create.Name}' already exists.");
-            else
+            try
+            {
+                Secret = await tokens.CreateAsync(Create.Name, Create.Role, ct);
                 Message = $"Created token '{Create.Name}' ({Create.Role}). Copy it now; it is not shown again:";
+            }
+            catch (AdminRefusal ex)
+            {
+                ModelState.AddModelError("Create.Name", ex.Message);
+            }
         }
         return await PageWithTokensAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(string name, CancellationToken ct)
     {
-        if (await tokens.RevokeAsync(name, ct))
+        try
+        {
+            await tokens.RevokeAsync(name, ct);
             Message = $"Token '{name}' revoked; it stops working at once.";
-        else
-            ModelState.AddModelError(string.Empty, $"No active token named '{name}'.");
+        }
+        catch (AdminRefusal ex)
+        {
+            ModelState.AddModelError(string.Empty, ex.Message);
+        }
         return await PageWithTokensAsync(ct);
     }
 

@@ -70,7 +70,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
         {
             await action();
         }
-        catch (UserAdminException ex)
+        catch (AdminRefusal ex)
         {
             ModelState.AddModelError(field, ex.Message);
         }
