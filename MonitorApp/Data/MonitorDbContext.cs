@@ -22,6 +22,9 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
+    public DbSet<RequestRollupHour> RequestRollupHours => Set<RequestRollupHour>();
+    public DbSet<SessionStartCount> SessionStartCounts => Set<SessionStartCount>();
+    public DbSet<SessionQualityCount> SessionQualityCounts => Set<SessionQualityCount>();
     public DbSet<ServiceCheck> ServiceChecks => Set<ServiceCheck>();
 
     protected override void OnModelCreating(ModelBuilder builder)

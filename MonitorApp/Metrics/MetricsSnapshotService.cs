@@ -8,9 +8,11 @@ using MonitorApp.Telemetry;
 namespace MonitorApp.Metrics;
 
 /// <summary>
-/// Computes the whole metrics snapshot every <see cref="MetricsOptions.SnapshotSeconds"/>: six aggregate
-/// queries and the external services' (one lookup, two more once a probe round), however many people watch and however many rows there are. Pages and the API only read the
-/// latest snapshot. When the database fails, the last good figures stay, marked stale, and health turns
+/// Computes the whole metrics snapshot every <see cref="MetricsOptions.SnapshotSeconds"/>: eight aggregate
+/// queries over counts kept as data arrives (hourly session counts, minute and hour request rollups) and
+/// at most an hour of sessions per window edge, plus the external services' (one lookup, two more once a
+/// probe round). The cost depends neither on how many people watch nor on how many rows the tables hold.
+/// Pages and the API only read the latest snapshot. When the database fails, the last good figures stay, marked stale, and health turns
 /// critical.
 /// </summary>
 public sealed class MetricsSnapshotService(
@@ -97,31 +99,43 @@ public sealed class MetricsSnapshotService(
 
         var active = await ActiveSessions.Of(sessions, now, sessionOptions.Value.StaleAfterMinutes).LongCountAsync(ct);
 
-        // Latest quality of each session reported within a window, counted per level, all windows at once.
-        var qualityRows = await sessions
-            .Where(s => s.Quality != null && s.QualityAt >= c30d)
-            .GroupBy(s => s.Quality)
-            .Select(g => new
-            {
-                Quality = g.Key,
-                Hour = g.LongCount(s => s.QualityAt >= c1h),
-                Day = g.LongCount(s => s.QualityAt >= c24h),
-                Week = g.LongCount(s => s.QualityAt >= c7d),
-                Month = g.LongCount(),
-            })
+        // Per window: the hourly counts kept at ingestion for the whole hours after the window's first
+        // hour, plus the sessions themselves for the part of that first hour inside the window. Exactly
+        // "reported (started) at or after the cutoff", at the cost of a few hundred small rows and one hour of sessions.
+        var hours = cutoffs.ToDictionary(w => w.Key, w => SessionHours.Of(w.Value));
+        var (h1h, h24h, h7d, h30d) = (hours[MetricsWindow.Hour], hours[MetricsWindow.Day], hours[MetricsWindow.Week], hours[MetricsWindow.Month]);
+        var (e1h, e24h, e7d, e30d) = (SessionHours.Start(h1h + 1), SessionHours.Start(h24h + 1), SessionHours.Start(h7d + 1), SessionHours.Start(h30d + 1));
+
+        var qualityHours = await db.SessionQualityCounts.AsNoTracking()
+            .Where(c => c.Hour > h30d)
+            .GroupBy(c => c.Quality)
+            .Select(g => new WindowCounts<ConnectionQuality>(g.Key,
+                g.Sum(c => c.Hour > h1h ? c.Sessions : 0), g.Sum(c => c.Hour > h24h ? c.Sessions : 0),
+                g.Sum(c => c.Hour > h7d ? c.Sessions : 0), g.Sum(c => c.Sessions)))
+            .ToListAsync(ct);
+        var qualityEdges = await sessions
+            .Where(s => s.Quality != null && ((s.QualityAt >= c1h && s.QualityAt < e1h) || (s.QualityAt >= c24h && s.QualityAt < e24h)
+                                              || (s.QualityAt >= c7d && s.QualityAt < e7d) || (s.QualityAt >= c30d && s.QualityAt < e30d)))
+            .GroupBy(s => s.Quality!.Value)
+            .Select(g => new WindowCounts<ConnectionQuality>(g.Key,
+                g.LongCount(s => s.QualityAt >= c1h && s.QualityAt < e1h), g.LongCount(s => s.QualityAt >= c24h && s.QualityAt < e24h),
+                g.LongCount(s => s.QualityAt >= c7d && s.QualityAt < e7d), g.LongCount(s => s.QualityAt >= c30d && s.QualityAt < e30d)))
             .ToListAsync(ct);
 
-        var categoryRows = await sessions
-            .Where(s => s.StartedAt >= c30d)
+        var startHours = await db.SessionStartCounts.AsNoTracking()
+            .Where(c => c.Hour > h30d)
+            .GroupBy(c => c.CategoryId)
+            .Select(g => new WindowCounts<int>(g.Key,
+                g.Sum(c => c.Hour > h1h ? c.Sessions : 0), g.Sum(c => c.Hour > h24h ? c.Sessions : 0),
+                g.Sum(c => c.Hour > h7d ? c.Sessions : 0), g.Sum(c => c.Sessions)))
+            .ToListAsync(ct);
+        var startEdges = await sessions
+            .Where(s => (s.StartedAt >= c1h && s.StartedAt < e1h) || (s.StartedAt >= c24h && s.StartedAt < e24h)
+                        || (s.StartedAt >= c7d && s.StartedAt < e7d) || (s.StartedAt >= c30d && s.StartedAt < e30d))
             .GroupBy(s => s.CategoryId)
-            .Select(g => new
-            {
-                CategoryId = g.Key,
-                Hour = g.LongCount(s => s.StartedAt >= c1h),
-                Day = g.LongCount(s => s.StartedAt >= c24h),
-                Week = g.LongCount(s => s.StartedAt >= c7d),
-                Month = g.LongCount(),
-            })
+            .Select(g => new WindowCounts<int>(g.Key,
+                g.LongCount(s => s.StartedAt >= c1h && s.StartedAt < e1h), g.LongCount(s => s.StartedAt >= c24h && s.StartedAt < e24h),
+                g.LongCount(s => s.StartedAt >= c7d && s.StartedAt < e7d), g.LongCount(s => s.StartedAt >= c30d && s.StartedAt < e30d)))
             .ToListAsync(ct);
         var categories = await db.CounselorCategories.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
 
@@ -133,8 +147,8 @@ public sealed class MetricsSnapshotService(
         var unknown = new Dictionary<string, string>();
 
         // Counts per window, indexed in MetricsWindow order (hour, day, week, month).
-        var byCategoryId = categoryRows.ToDictionary(r => r.CategoryId, r => new[] { r.Hour, r.Day, r.Week, r.Month });
-        var byQuality = qualityRows.ToDictionary(r => r.Quality!.Value, r => new[] { r.Hour, r.Day, r.Week, r.Month });
+        var byCategoryId = WindowCounts<int>.Add(startHours, startEdges);
+        var byQuality = WindowCounts<ConnectionQuality>.Add(qualityHours, qualityEdges);
         var windows = new Dictionary<MetricsWindow, SessionWindowFigures>();
         foreach (var window in Enum.GetValues<MetricsWindow>())
         {
@@ -207,4 +221,23 @@ public sealed class MetricsSnapshotService(
             new HealthInputs(databaseReachable, requests, errorRate, p95, poolReading.Active, poolReading.Size, poolReading.Pending,
                 external.Where(s => s.Status == ServiceStatus.Down).Select(s => s.DisplayName).ToList()),
             healthOptions.Value);
+}
+
+/// <summary>Counts of one key (a category, a quality level) per window, in <see cref="MetricsWindow"/> order.</summary>
+public sealed record WindowCounts<TKey>(TKey Key, long Hour, long Day, long Week, long Month) where TKey : notnull
+{
+    /// <summary>The whole-hour counts and the first-hour counts added up, per key.</summary>
+    public static Dictionary<TKey, long[]> Add(IEnumerable<WindowCounts<TKey>> a, IEnumerable<WindowCounts<TKey>> b)
+    {
+        var sums = new Dictionary<TKey, long[]>();
+        foreach (var c in a.Concat(b))
+        {
+            var n = sums.TryGetValue(c.Key, out var existing) ? existing : sums[c.Key] = new long[4];
+            n[0] += c.Hour;
+            n[1] += c.Day;
+            n[2] += c.Week;
+            n[3] += c.Month;
+        }
+        return sums;
+    }
 }

@@ -39,6 +39,8 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         // "Active now" = not ended and seen recently; "started since" drives the 30-day figures.
         builder.HasIndex(s => new { s.EndedAt, s.LastSeenAt });
         builder.HasIndex(s => s.StartedAt);
+        // The first hour of each quality window is counted from the sessions themselves.
+        builder.HasIndex(s => s.QualityAt);
     }
 }
 

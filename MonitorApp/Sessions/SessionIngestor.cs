@@ -41,8 +41,13 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
 
     private async Task<IngestOutcome> StoreAsync(List<SessionEvent> events, CancellationToken cancellationToken)
     {
+        // The sessions are read and written in one transaction that holds their rows, so that the hourly
+        // counts moved below are moved once even when two batches touch the same session at the same time.
+        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = events.Select(e => e.SessionId).Distinct().ToList();
-        var sessions = await db.Sessions.Where(s => ids.Contains(s.SessionId)).ToDictionaryAsync(s => s.SessionId, cancellationToken);
+        var sessions = await LockedSessions(ids).ToDictionaryAsync(s => s.SessionId, cancellationToken);
+        var before = sessions.Values.ToDictionary(s => s.SessionId, Counted.Of);
 
         var startedInBatch = events.Where(e => e.Type == SessionEventType.Started).Select(e => e.SessionId).ToHashSet();
         var unknown = new Dictionary<string, string[]>();
@@ -107,7 +112,66 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await MoveCountsAsync(before, sessions.Values, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         liveCount.Changed();
         return new IngestOutcome.Accepted(events.Count);
+    }
+
+    /// <summary>The sessions with these ids; on PostgreSQL locked (in id order, so batches never deadlock) until the transaction ends.</summary>
+    private IQueryable<Session> LockedSessions(List<string> ids) =>
+        db.Database.IsNpgsql()
+            ? db.Sessions.FromSqlRaw("SELECT * FROM sessions WHERE session_id = ANY({0}) ORDER BY session_id FOR UPDATE", ids)
+            // SQLite: the transaction took the write lock when it began (BEGIN IMMEDIATE).
+            : db.Sessions.Where(s => ids.Contains(s.SessionId));
+
+    /// <summary>What the hourly counts know of a session: where its start and its latest quality are counted.</summary>
+    private sealed record Counted(long StartHour, int CategoryId, long? QualityHour, ConnectionQuality? Quality)
+    {
+        public static Counted Of(Session s) => new(SessionHours.Of(s.StartedAt), s.CategoryId,
+            s.QualityAt is { } at ? SessionHours.Of(at) : null, s.Quality);
+    }
+
+    /// <summary>Takes each changed session out of the counts it was in and adds it to the ones it is in now.</summary>
+    private async Task MoveCountsAsync(Dictionary<string, Counted> before, IEnumerable<Session> after, CancellationToken cancellationToken)
+    {
+        var starts = new Dictionary<(long Hour, int CategoryId), long>();
+        var qualities = new Dictionary<(long Hour, ConnectionQuality Quality), long>();
+        void Move<TKey>(Dictionary<TKey, long> counts, TKey key, long by) where TKey : notnull =>
+            counts[key] = counts.GetValueOrDefault(key) + by;
+
+        foreach (var session in after)
+        {
+            var now = Counted.Of(session);
+            var old = before.GetValueOrDefault(session.SessionId);
+            if (old is null || (old.StartHour, old.CategoryId) != (now.StartHour, now.CategoryId))
+            {
+                if (old is not null)
+                    Move(starts, (old.StartHour, old.CategoryId), -1);
+                Move(starts, (now.StartHour, now.CategoryId), +1);
+            }
+            if ((old?.QualityHour, old?.Quality) != (now.QualityHour, now.Quality))
+            {
+                if (old is { QualityHour: { } oldHour, Quality: { } oldQuality })
+                    Move(qualities, (oldHour, oldQuality), -1);
+                if (now is { QualityHour: { } newHour, Quality: { } newQuality })
+                    Move(qualities, (newHour, newQuality), +1);
+            }
+        }
+
+        foreach (var ((hour, categoryId), by) in starts.Where(c => c.Value != 0))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO session_start_counts (hour, category_id, sessions) VALUES ({0}, {1}, {2}) " +
+                "ON CONFLICT (hour, category_id) DO UPDATE SET sessions = session_start_counts.sessions + excluded.sessions",
+                [hour, categoryId, by], cancellationToken);
+        }
+        foreach (var ((hour, quality), by) in qualities.Where(c => c.Value != 0))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO session_quality_counts (hour, quality, sessions) VALUES ({0}, {1}, {2}) " +
+                "ON CONFLICT (hour, quality) DO UPDATE SET sessions = session_quality_counts.sessions + excluded.sessions",
+                [hour, quality.Name(), by], cancellationToken);
+        }
     }
 }

@@ -17,7 +17,7 @@ public static class RollupReader
         var byMinute = await db.RequestRollups.AsNoTracking()
             .Where(r => r.Minute >= fromMinute && r.Minute <= nowMinute)
             .GroupBy(r => r.Minute)
-            .Select(SumBuckets)
+            .Select(SumBuckets<RequestRollup>())
             .ToListAsync(ct);
         return RollupTotals.Of(byMinute);
     }
@@ -25,11 +25,12 @@ public static class RollupReader
     /// <summary>Totals per hour (hours since the epoch) of the last <paramref name="hours"/> hours; hours without requests are absent.</summary>
     public static async Task<Dictionary<long, RollupTotals>> HourlyAsync(MonitorDbContext db, long nowMinute, int hours, CancellationToken ct)
     {
-        var fromMinute = (nowMinute / 60 - hours + 1) * 60;
-        var rows = await db.RequestRollups.AsNoTracking()
-            .Where(r => r.Minute >= fromMinute && r.Minute <= nowMinute)
-            .GroupBy(r => r.Minute / 60)
-            .Select(SumBuckets)
+        var nowHour = RequestRollup.HourOf(nowMinute);
+        var fromHour = nowHour - hours + 1;
+        var rows = await db.RequestRollupHours.AsNoTracking()
+            .Where(r => r.Hour >= fromHour && r.Hour <= nowHour)
+            .GroupBy(r => r.Hour)
+            .Select(SumBuckets<RequestRollupHour>())
             .ToListAsync(ct);
         return rows.ToDictionary(r => r.Key, r => RollupTotals.Of([r]));
     }
@@ -38,29 +39,35 @@ public static class RollupReader
     /// <c>g => new RollupSums { Key, Requests = Σ requests, Errors5xx = Σ errors_5xx, Buckets = [Σ le5, …, Σ le_inf] }</c>,
     /// built from <see cref="LatencyBucket.All"/> so a bucket is never missed.
     /// </summary>
-    private static readonly Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> SumBuckets = BuildSumBuckets();
+    private static Expression<Func<IGrouping<long, T>, RollupSums>> SumBuckets<T>() => SumBucketsOf<T>.Expression;
 
-    private static Expression<Func<IGrouping<long, RequestRollup>, RollupSums>> BuildSumBuckets()
+    private static class SumBucketsOf<T>
     {
-        var group = Expression.Parameter(typeof(IGrouping<long, RequestRollup>), "g");
+        public static readonly Expression<Func<IGrouping<long, T>, RollupSums>> Expression = BuildSumBuckets<T>();
+    }
+
+    private static Expression<Func<IGrouping<long, T>, RollupSums>> BuildSumBuckets<T>()
+    {
+        var group = Expression.Parameter(typeof(IGrouping<long, T>), "g");
         var sumMethod = typeof(Enumerable).GetMethods()
             .Single(m => m.Name == nameof(Enumerable.Sum) && m.IsGenericMethodDefinition && m.GetParameters() is [_, var selector]
                          && selector.ParameterType == typeof(Func<,>).MakeGenericType(m.GetGenericArguments()[0], typeof(long)))
-            .MakeGenericMethod(typeof(RequestRollup));
+            .MakeGenericMethod(typeof(T));
 
-        Expression Sum(Func<ParameterExpression, Expression> column)
+        Expression Sum(string property)
         {
-            var row = Expression.Parameter(typeof(RequestRollup), "r");
-            return Expression.Call(sumMethod, group, Expression.Lambda<Func<RequestRollup, long>>(column(row), row));
+            var row = Expression.Parameter(typeof(T), "r");
+            var column = Expression.Call(typeof(EF), nameof(EF.Property), [typeof(long)], Expression.Convert(row, typeof(object)), Expression.Constant(property));
+            return Expression.Call(sumMethod, group, Expression.Lambda<Func<T, long>>(column, row));
         }
 
         var body = Expression.MemberInit(Expression.New(typeof(RollupSums)),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Key))!, Expression.Property(group, nameof(IGrouping<long, RequestRollup>.Key))),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Requests))!, Sum(r => Expression.Property(r, nameof(RequestRollup.Requests)))),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Errors5xx))!, Sum(r => Expression.Property(r, nameof(RequestRollup.Errors5xx)))),
+            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Key))!, Expression.Property(group, nameof(IGrouping<long, T>.Key))),
+            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Requests))!, Sum(nameof(RequestRollup.Requests))),
+            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Errors5xx))!, Sum(nameof(RequestRollup.Errors5xx))),
             Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Buckets))!, Expression.NewArrayInit(typeof(long),
-                LatencyBucket.All.Select(b => Sum(r => Expression.Call(typeof(EF), nameof(EF.Property), [typeof(long)], Expression.Convert(r, typeof(object)), Expression.Constant(b.Property)))))));
-        return Expression.Lambda<Func<IGrouping<long, RequestRollup>, RollupSums>>(body, group);
+                LatencyBucket.All.Select(b => Sum(b.Property)))));
+        return Expression.Lambda<Func<IGrouping<long, T>, RollupSums>>(body, group);
     }
 }
 

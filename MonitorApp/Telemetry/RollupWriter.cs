@@ -3,30 +3,47 @@ using MonitorApp.Data;
 
 namespace MonitorApp.Telemetry;
 
-/// <summary>Adds deltas to rollup rows in one transaction. The same upsert SQL runs on SQLite and PostgreSQL.</summary>
+/// <summary>
+/// Adds deltas to the minute and the hour rollup rows in one transaction. The same upsert SQL runs on
+/// SQLite and PostgreSQL; adding (never overwriting) is what lets several instances share the rows.
+/// </summary>
 public static class RollupWriter
 {
-    private static readonly string Sql = BuildSql();
+    private static readonly string MinuteSql = BuildSql(RollupTables.Minute);
+    private static readonly string HourSql = BuildSql(RollupTables.Hour);
 
-    private static string BuildSql()
+    private static string BuildSql(RollupTables t)
     {
         string[] counters = ["requests", "errors_5xx", "errors_4xx", .. LatencyBucket.All.Select(b => b.Column)];
         var columns = string.Join(", ", counters);
         var values = string.Join(", ", counters.Select((_, i) => $"{{{i + 2}}}"));
-        var updates = string.Join(", ", counters.Select(c => $"{c} = request_rollups.{c} + excluded.{c}"));
-        return $"INSERT INTO request_rollups (service, minute, {columns}) VALUES ({{0}}, {{1}}, {values}) " +
-               $"ON CONFLICT (minute, service) DO UPDATE SET {updates}";
+        var updates = string.Join(", ", counters.Select(c => $"{c} = {t.Table}.{c} + excluded.{c}"));
+        return $"INSERT INTO {t.Table} (service, {t.TimeColumn}, {columns}) VALUES ({{0}}, {{1}}, {values}) " +
+               $"ON CONFLICT ({t.TimeColumn}, service) DO UPDATE SET {updates}";
     }
 
     public static async Task WriteAsync(MonitorDbContext db, IReadOnlyCollection<RollupDelta> deltas, CancellationToken cancellationToken)
     {
         if (deltas.Count == 0)
             return;
+        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var d in deltas)
         {
-            object[] parameters = [d.Service, d.Minute, d.Requests, d.Errors5xx, d.Errors4xx, .. d.Buckets.Cast<object>()];
-            await db.Database.ExecuteSqlRawAsync(Sql, parameters, cancellationToken);
+            object[] counters = [d.Requests, d.Errors5xx, d.Errors4xx, .. d.Buckets.Cast<object>()];
+            await db.Database.ExecuteSqlRawAsync(MinuteSql, [d.Service, d.Minute, .. counters], cancellationToken);
+        }
+        // The hour rows get the same counts, one upsert per service and hour.
+        foreach (var hour in deltas.GroupBy(d => (d.Service, Hour: RequestRollup.HourOf(d.Minute))))
+        {
+            var buckets = new long[LatencyHistogram.BucketCount];
+            foreach (var d in hour)
+            {
+                for (var i = 0; i < buckets.Length; i++)
+                    buckets[i] += d.Buckets[i];
+            }
+            object[] counters = [hour.Sum(d => d.Requests), hour.Sum(d => d.Errors5xx), hour.Sum(d => d.Errors4xx), .. buckets.Cast<object>()];
+            await db.Database.ExecuteSqlRawAsync(HourSql, [hour.Key.Service, hour.Key.Hour, .. counters], cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }

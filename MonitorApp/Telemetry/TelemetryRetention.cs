@@ -35,6 +35,8 @@ public sealed class TelemetryRetention(IServiceScopeFactory scopes, TimeProvider
         var oldest = RequestRollup.ToMinute(time.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        var oldestHour = RequestRollup.HourOf(oldest);
+        await db.RequestRollupHours.Where(r => r.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
         return await db.RequestRollups.Where(r => r.Minute < oldest).ExecuteDeleteAsync(cancellationToken);
     }
 }

@@ -459,6 +459,9 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.HasIndex("CategoryId")
                         .HasDatabaseName("ix_sessions_category_id");
 
+                    b.HasIndex("QualityAt")
+                        .HasDatabaseName("ix_sessions_quality_at");
+
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("ix_sessions_started_at");
 
@@ -466,6 +469,50 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_sessions_ended_at_last_seen_at");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Sessions.SessionQualityCount", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("Quality")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quality");
+
+                    b.Property<long>("Sessions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sessions");
+
+                    b.HasKey("Hour", "Quality")
+                        .HasName("pk_session_quality_counts");
+
+                    b.ToTable("session_quality_counts", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Sessions.SessionStartCount", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("category_id");
+
+                    b.Property<long>("Sessions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sessions");
+
+                    b.HasKey("Hour", "CategoryId")
+                        .HasName("pk_session_start_counts");
+
+                    b.HasIndex("CategoryId")
+                        .HasDatabaseName("ix_session_start_counts_category_id");
+
+                    b.ToTable("session_start_counts", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
@@ -567,6 +614,105 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("request_rollups", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Telemetry.RequestRollupHour", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Errors4xx")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors_4xx");
+
+                    b.Property<long>("Errors5xx")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors_5xx");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("Le10")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le10");
+
+                    b.Property<long>("Le100")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le100");
+
+                    b.Property<long>("Le1000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le1000");
+
+                    b.Property<long>("Le10000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le10000");
+
+                    b.Property<long>("Le25")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le25");
+
+                    b.Property<long>("Le250")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le250");
+
+                    b.Property<long>("Le2500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le2500");
+
+                    b.Property<long>("Le5")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le5");
+
+                    b.Property<long>("Le50")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le50");
+
+                    b.Property<long>("Le500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le500");
+
+                    b.Property<long>("Le5000")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le5000");
+
+                    b.Property<long>("Le75")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le75");
+
+                    b.Property<long>("Le750")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le750");
+
+                    b.Property<long>("Le7500")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le7500");
+
+                    b.Property<long>("LeInf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("le_inf");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_rollups_hourly");
+
+                    b.HasIndex("Hour", "Service")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_rollups_hourly_hour_service");
+
+                    b.ToTable("request_rollups_hourly", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -634,6 +780,16 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasConstraintName("fk_sessions_counselor_categories_category_id");
 
                     b.Navigation("Category");
+                });
+
+            modelBuilder.Entity("MonitorApp.Sessions.SessionStartCount", b =>
+                {
+                    b.HasOne("MonitorApp.Sessions.CounselorCategory", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_start_counts_counselor_categories_category_id");
                 });
 #pragma warning restore 612, 618
         }
