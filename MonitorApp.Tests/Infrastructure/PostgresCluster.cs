@@ -13,7 +13,7 @@ namespace MonitorApp.Tests.Infrastructure;
 public sealed class PostgresCluster
 {
     private const string FolderPrefix = "monitor-test-pg-";
-    private static readonly bool IsRoot = Environment.UserName == "root";
+    private static readonly bool IsRoot = Environment.IsPrivilegedProcess;
 
     private readonly string bin;
     private readonly int port;
@@ -49,10 +49,16 @@ public sealed class PostgresCluster
     {
         if (FindBinaries() is null)
             return "PostgreSQL's server binaries (initdb, pg_ctl) were found neither on PATH nor under /usr/lib/postgresql/*/bin: install PostgreSQL or set MONITOR_TEST_POSTGRES.";
-        if (IsRoot && !File.Exists("/usr/sbin/runuser") && !File.Exists("/sbin/runuser"))
+        if (IsRoot && OnPath("runuser") is null)
             return "running as root without runuser, so PostgreSQL (which refuses to run as root) cannot be started: set MONITOR_TEST_POSTGRES.";
+        if (IsRoot && !File.ReadLines("/etc/passwd").Any(l => l.StartsWith("postgres:", StringComparison.Ordinal)))
+            return "running as root and there is no 'postgres' user to run PostgreSQL as (it refuses to run as root): set MONITOR_TEST_POSTGRES.";
         return null;
     }
+
+    private static string? OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
     private static bool HasServerBinaries(string directory) =>
         File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
@@ -67,9 +73,17 @@ public sealed class PostgresCluster
         if (IsRoot)
             await RunAsync("chown", ["postgres", directory]);
         var cluster = new PostgresCluster(bin, directory, FreePort());
-        await cluster.RunAsPostgresAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-        await cluster.ResumeAsync();
-        return cluster;
+        try
+        {
+            await cluster.RunAsPostgresAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            await cluster.ResumeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DestroyAsync();
+            throw;
+        }
     }
 
     private string DataDirectory => Path.Combine(Folder, "data");
@@ -78,7 +92,7 @@ public sealed class PostgresCluster
     public Task ResumeAsync() => RunAsPostgresAsync("pg_ctl",
     [
         "-D", DataDirectory, "-l", Path.Combine(Folder, "server.log"), "-w", "-t", "60", "-o",
-        $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={Folder} -c max_connections=300 -c fsync=off -c synchronous_commit=off",
+        $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{Folder}' -c max_connections=300 -c fsync=off -c synchronous_commit=off",
         "start",
     ]);
 
@@ -90,7 +104,8 @@ public sealed class PostgresCluster
     {
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], mayFail: true);
-        Directory.Delete(Folder, recursive: true);
+        if (Directory.Exists(Folder))
+            Directory.Delete(Folder, recursive: true);
     }
 
     /// <summary>
@@ -99,10 +114,9 @@ public sealed class PostgresCluster
     /// </summary>
     public void DestroyInBackground()
     {
-        var stop = $"{Path.Combine(bin, "pg_ctl")} -D '{DataDirectory}' -m immediate -w stop";
-        if (IsRoot)
-            stop = $"runuser -u postgres -- {stop}";
-        Process.Start(new ProcessStartInfo("bash", ["-c", $"{stop} >/dev/null 2>&1; rm -rf '{Folder}'"]))?.Dispose();
+        // Paths go to the shell as arguments ($1, $2), never pasted into the script.
+        var stop = IsRoot ? "runuser -u postgres -- \"$1\" -D \"$2/data\" -m immediate -w stop" : "\"$1\" -D \"$2/data\" -m immediate -w stop";
+        Process.Start(new ProcessStartInfo("bash", ["-c", $"{stop} >/dev/null 2>&1; rm -rf \"$2\"", "cleanup", Path.Combine(bin, "pg_ctl"), Folder]))?.Dispose();
     }
 
     /// <summary>Clusters left behind by test runs that were killed before they could stop them.</summary>

@@ -30,9 +30,18 @@ public static class TestEnvironment
         postgresUnavailable = PostgresCluster.Unavailable();
         if (postgresUnavailable is not null)
             return null;
-        var cluster = await PostgresCluster.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DestroyInBackground();
-        return cluster.ConnectionString;
+        try
+        {
+            var cluster = await PostgresCluster.StartAsync();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DestroyInBackground();
+            return cluster.ConnectionString;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Installed but not startable here (a full disk, a locked-down /tmp…): say why, as for a missing server.
+            postgresUnavailable = $"PostgreSQL's server binaries are installed but a throwaway cluster did not start: {ex.Message}";
+            return null;
+        }
     }
 
     /// <summary>Skips the current test with <paramref name="reason"/>, or fails it when everything is required.</summary>

@@ -55,7 +55,16 @@ public sealed class StaleSnapshotTests
     {
         var unavailable = PostgresCluster.Unavailable();
         TestEnvironment.Require(unavailable is null, $"this test stops and restarts a private cluster, but {unavailable}");
-        var cluster = await PostgresCluster.StartAsync();
+        PostgresCluster cluster;
+        try
+        {
+            cluster = await PostgresCluster.StartAsync();
+        }
+        catch (InvalidOperationException ex)
+        {
+            TestEnvironment.Require(false, $"this test stops and restarts a private cluster, which did not start: {ex.Message}");
+            throw;
+        }
         try
         {
             var database = TestDatabase.Existing(DatabaseProvider.Postgres, cluster.ConnectionString);

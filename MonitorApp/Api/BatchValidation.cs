@@ -27,12 +27,12 @@ public static class BatchValidation
         var valid = new List<TOut>();
         if (items is null || items.Count == 0)
         {
-            errors[name] = [$"is required: an array of 1 to {max} items."];
+            errors[name] = [$"is required: an array of 1 to {max} {name}."];
             return valid;
         }
         if (items.Count > max)
         {
-            errors[name] = [$"holds {items.Count} items; at most {max} are accepted per batch."];
+            errors[name] = [$"holds {items.Count} {name}; at most {max} are accepted per batch."];
             return valid;
         }
         for (var i = 0; i < items.Count; i++)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
@@ -55,41 +54,35 @@ public static class JsonBody
         }
     }
 
-    /// <summary>True when the path ends in a property name that no object of the body's type declares.</summary>
+    /// <summary>
+    /// True when the path (<c>$.events[3].email</c>) ends in a property that the object it stands in does
+    /// not declare: the path is followed through the body's type, property by property.
+    /// </summary>
     private static bool IsUnknownProperty(string path, Type body)
     {
-        var last = path[(path.LastIndexOf('.') + 1)..];
-        if (last.EndsWith(']') || last == "$")
-            return false;
-        return !KnownProperties.GetOrAdd(body, CollectProperties).Contains(last);
-    }
-
-    private static readonly ConcurrentDictionary<Type, HashSet<string>> KnownProperties = new();
-
-    private static HashSet<string> CollectProperties(Type root)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var seen = new HashSet<Type>();
-        var pending = new Stack<Type>([root]);
-        while (pending.TryPop(out var type))
+        var type = body;
+        var segments = path.Split('.', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList(); // past the "$"
+        for (var i = 0; i < segments.Count; i++)
         {
-            if (!seen.Add(type))
-                continue;
+            var name = segments[i];
+            var index = name.IndexOf('[');
+            var property = index < 0 ? name : name[..index];
             var info = Options.GetTypeInfo(type);
-            if (info.Kind == JsonTypeInfoKind.Object)
+            if (info.Kind != JsonTypeInfoKind.Object)
+                return false;
+            var declared = info.Properties.FirstOrDefault(p => p.Name == property);
+            if (declared is null)
+                return i == segments.Count - 1;
+            type = declared.PropertyType;
+            // "events[3]": step into the element type once per index.
+            for (var brackets = name.Count(c => c == '['); brackets > 0; brackets--)
             {
-                foreach (var property in info.Properties)
-                {
-                    names.Add(property.Name);
-                    pending.Push(property.PropertyType);
-                }
-            }
-            else if (info.ElementType is { } element)
-            {
-                pending.Push(element);
+                if (Options.GetTypeInfo(type).ElementType is not { } element)
+                    return false;
+                type = element;
             }
         }
-        return names;
+        return false;
     }
 
     private static ProblemHttpResult Invalid(string path, string reason)

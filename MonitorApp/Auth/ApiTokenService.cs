@@ -12,9 +12,9 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time)
     public async Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken)
     {
         if (!Roles.TokenRoles.Contains(role))
-            throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.TokenRoles)}");
+            throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.TokenRoles)}", "role");
         if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
-            throw new AdminRefusal($"a token named '{name}' already exists");
+            throw new AdminRefusal($"a token named '{name}' already exists", "name");
         var secret = ApiToken.NewSecret();
         db.ApiTokens.Add(new ApiToken
         {

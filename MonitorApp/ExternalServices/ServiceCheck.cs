@@ -8,7 +8,7 @@ public static class ServiceStatus
     public const string Operational = "operational";
     public const string Degraded = "degraded";
     public const string Down = "down";
-    public const string Unknown = Metrics.FigureNames.Unknown;
+    public const string Unknown = "unknown";
 }
 
 /// <summary>

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
-using MonitorApp.Metrics;
 
 namespace MonitorApp.Sessions;
 

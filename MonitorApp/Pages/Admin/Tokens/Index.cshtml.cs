@@ -40,7 +40,7 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
             }
             catch (AdminRefusal ex)
             {
-                ModelState.AddModelError("Create.Name", ex.Message);
+                ModelState.AddModelError(ex.Field == "role" ? "Create.Role" : "Create.Name", ex.Message);
             }
         }
         return await PageWithTokensAsync(ct);
