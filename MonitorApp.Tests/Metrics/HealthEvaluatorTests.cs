@@ -38,7 +38,7 @@ public sealed class HealthEvaluatorTests
     [InlineData(1000.1, HealthLevel.Critical, "p95 response time 1000.1 ms > 1000 ms (critical)")]
     public void P95_AtEachEdge(double p95, HealthLevel level, string? reason)
     {
-        var verdict = Evaluate(Quiet with { P95Ms = p95 });
+        var verdict = Evaluate(Quiet with { ApiResponseTimeP95 = p95 });
         Assert.Equal(level, verdict.Level);
         Assert.Equal(reason is null ? [] : [reason], verdict.Reasons);
     }
@@ -46,7 +46,7 @@ public sealed class HealthEvaluatorTests
     [Fact]
     public void NoTraffic_IsNotAnError()
     {
-        Assert.Equal(HealthLevel.Healthy, Evaluate(Quiet with { RequestsLastHour = 0, ErrorRateLastHour = 0, P95Ms = null }).Level);
+        Assert.Equal(HealthLevel.Healthy, Evaluate(Quiet with { RequestsLastHour = 0, ErrorRateLastHour = 0, ApiResponseTimeP95 = null }).Level);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class HealthEvaluatorTests
     [Fact]
     public void SeveralProblems_TakeTheWorstLevel_AndListEveryReasonWorstFirst()
     {
-        var verdict = Evaluate(Quiet with { ErrorRateLastHour = 0.03, P95Ms = 1500, PoolPending = 2 });
+        var verdict = Evaluate(Quiet with { ErrorRateLastHour = 0.03, ApiResponseTimeP95 = 1500, PoolPending = 2 });
         Assert.Equal(HealthLevel.Critical, verdict.Level);
         Assert.Equal(3, verdict.Reasons.Count);
         Assert.EndsWith("(critical)", verdict.Reasons[0]);

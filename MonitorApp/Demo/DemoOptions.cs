@@ -9,10 +9,10 @@ public sealed class DemoOptions
 
     public bool Enabled { get; set; }
 
-    [Range(1, 3600)]
+    [Range(1, 3600, ErrorMessage = "Demo:TickSeconds must be between 1 and 3600.")]
     public int TickSeconds { get; set; } = 5;
 
     /// <summary>Roughly how many sessions the simulator keeps live at once.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Demo:TargetActiveSessions must be between 1 and 10000.")]
     public int TargetActiveSessions { get; set; } = 24;
 }

@@ -8,12 +8,22 @@ public sealed partial class ExternalServicesOptions : IValidatableObject
 {
     public const string Section = "ExternalServices";
 
+    [Range(5, 3600, ErrorMessage = "ExternalServices:IntervalSeconds must be between 5 and 3600.")]
     public int IntervalSeconds { get; set; } = 60;
+
+    [Range(0.001, 60, ErrorMessage = "ExternalServices:TimeoutSeconds must be above 0 and at most 60.")]
     public double TimeoutSeconds { get; set; } = 5;
+
     /// <summary>An <c>http</c> check answering correctly but slower than this is degraded.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "ExternalServices:DegradedLatencyMs must be at least 1.")]
     public int DegradedLatencyMs { get; set; } = 2000;
+
     /// <summary>Consecutive failed checks before a service is called down (one failure is a blip, not an outage).</summary>
+    [Range(1, 100, ErrorMessage = "ExternalServices:FailuresBeforeDown must be between 1 and 100.")]
     public int FailuresBeforeDown { get; set; } = 2;
+
+    /// <summary>At least the longest uptime window (30 days).</summary>
+    [Range(30, 3650, ErrorMessage = "ExternalServices:RetentionDays must be between 30 (the longest uptime window) and 3650.")]
     public int RetentionDays { get; set; } = 30;
 
     /// <summary>Keyed by the name used in the JSON (<c>daily_co</c>, <c>livekit</c>, …).</summary>
@@ -31,22 +41,11 @@ public sealed partial class ExternalServicesOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         const string s = Section;
-        var o = this;
         var errors = new List<string>();
-        if (o.IntervalSeconds is < 5 or > 3600)
-            errors.Add($"{s}:IntervalSeconds must be between 5 and 3600 (got {o.IntervalSeconds}).");
-        if (!(o.TimeoutSeconds > 0) || o.TimeoutSeconds > 60)
-            errors.Add($"{s}:TimeoutSeconds must be above 0 and at most 60 (got {o.TimeoutSeconds}).");
-        else if (o.TimeoutSeconds >= o.IntervalSeconds)
-            errors.Add($"{s}:TimeoutSeconds ({o.TimeoutSeconds}) must be below {s}:IntervalSeconds ({o.IntervalSeconds}) so a round ends before the next begins.");
-        if (o.DegradedLatencyMs < 1)
-            errors.Add($"{s}:DegradedLatencyMs must be at least 1 (got {o.DegradedLatencyMs}).");
-        if (o.FailuresBeforeDown is < 1 or > 100)
-            errors.Add($"{s}:FailuresBeforeDown must be between 1 and 100 (got {o.FailuresBeforeDown}).");
-        if (o.RetentionDays is < 30 or > 3650)
-            errors.Add($"{s}:RetentionDays must be between 30 (the longest uptime window) and 3650 (got {o.RetentionDays}).");
+        if (TimeoutSeconds > 0 && TimeoutSeconds >= IntervalSeconds)
+            errors.Add($"{s}:TimeoutSeconds ({TimeoutSeconds}) must be below {s}:IntervalSeconds ({IntervalSeconds}) so a round ends before the next begins.");
 
-        foreach (var (key, service) in o.Services)
+        foreach (var (key, service) in Services)
         {
             var prefix = $"{s}:Services:{key}";
             if (!NamePattern().IsMatch(key) || ReservedNames.Contains(key))

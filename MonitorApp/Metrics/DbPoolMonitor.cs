@@ -13,7 +13,7 @@ public sealed record DbPoolReading(
     int? Idle,
     int? Size,
     int? Pending,
-    double? OpenP95Ms,
+    double? WaitP95Ms,
     int OpenSamples,
     IReadOnlyDictionary<string, string> Unknown);
 

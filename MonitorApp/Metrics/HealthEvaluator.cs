@@ -7,7 +7,7 @@ public sealed record HealthInputs(
     bool DatabaseReachable,
     long RequestsLastHour,
     double ErrorRateLastHour,
-    double? P95Ms,
+    double? ApiResponseTimeP95,
     int? PoolActive,
     int? PoolSize,
     int? PoolPending,
@@ -52,7 +52,7 @@ public static class HealthEvaluator
                     break;
             }
 
-            if (input.P95Ms is { } p95)
+            if (input.ApiResponseTimeP95 is { } p95)
             {
                 switch (P95Level(p95, thresholds))
                 {

@@ -111,7 +111,7 @@ public static class MetricsApi
         s.Health.Level.Name(),
         s.DbPool.Idle,
         s.DbPool.Pending,
-        Round1(s.DbPool.OpenP95Ms),
+        Round1(s.DbPool.WaitP95Ms),
         s.DbPool.Provider,
         s.Health.Reasons,
         s.RequestsLastHour,
@@ -162,7 +162,7 @@ public static class MetricsApi
     {
         var s = await snapshots.GetAsync(ct);
         var p = s.DbPool;
-        return TypedResults.Ok(new DbPoolMetrics(p.Provider, p.Active, p.Idle, p.Size, p.Pending, Round1(p.OpenP95Ms), p.OpenSamples, p.Unknown, s.GeneratedAt));
+        return TypedResults.Ok(new DbPoolMetrics(p.Provider, p.Active, p.Idle, p.Size, p.Pending, Round1(p.WaitP95Ms), p.OpenSamples, p.Unknown, s.GeneratedAt));
     }
 
     private static async Task<Ok<ExternalServicesMetrics>> ExternalServicesAsync(MetricsSnapshotService snapshots, CancellationToken ct)
