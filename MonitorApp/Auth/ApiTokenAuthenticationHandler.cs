@@ -31,7 +31,12 @@ public sealed class ApiTokenAuthenticationHandler(
 
         var hash = ApiToken.Hash(secret);
         var now = time.GetUtcNow().UtcDateTime;
-        VerifiedToken? token;
+        // A token verified in the last few seconds is trusted without asking the database again: a steady
+        // stream of API calls costs one lookup per token every FreshFor, not one per call. A revocation on
+        // this instance forgets the token at once; one on another instance counts after FreshFor at most.
+        var token = recentlyVerified.RecallFresh(hash, now);
+        if (token is not null)
+            return Success(token);
         try
         {
             token = await db.ApiTokens.AsNoTracking()
@@ -43,9 +48,12 @@ public sealed class ApiTokenAuthenticationHandler(
                 recentlyVerified.Forget(hash);
                 return AuthenticateResult.Fail("Unknown or revoked API token.");
             }
-            recentlyVerified.Remember(hash, token, now);
             if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
+            {
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+                token = token with { LastUsedAt = now };
+            }
+            recentlyVerified.Remember(hash, token, now);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
         {
@@ -59,6 +67,11 @@ public sealed class ApiTokenAuthenticationHandler(
                 token.Name, RecentlyVerifiedTokens.OutageGrace.TotalMinutes);
         }
 
+        return Success(token);
+    }
+
+    private static AuthenticateResult Success(VerifiedToken token)
+    {
         var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.Name, $"token:{token.Name}"),
@@ -90,11 +103,15 @@ public sealed class ApiTokenAuthenticationHandler(
 public sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt);
 
 /// <summary>
-/// Tokens this instance verified against the database lately, consulted only when the database cannot
-/// be asked. A token the database no longer knows is forgotten at once.
+/// Tokens this instance verified against the database lately: trusted without a lookup for
+/// <see cref="FreshFor"/>, and while the database cannot be asked for <see cref="OutageGrace"/>. A token
+/// the database no longer knows, or that is revoked here, is forgotten at once.
 /// </summary>
 public sealed class RecentlyVerifiedTokens
 {
+    /// <summary>How long a verification stands: the longest a revocation on another instance takes to count.</summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
+
     public static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> tokens = new();
@@ -103,6 +120,22 @@ public sealed class RecentlyVerifiedTokens
 
     public void Forget(string hash) => tokens.TryRemove(hash, out _);
 
-    public VerifiedToken? Recall(string hash, DateTime now) =>
-        tokens.TryGetValue(hash, out var entry) && now - entry.At < OutageGrace ? entry.Token : null;
+    /// <summary>Forgets every token of that name (the revoking instance knows names, not secrets).</summary>
+    public void ForgetName(string name)
+    {
+        foreach (var (hash, entry) in tokens)
+        {
+            if (entry.Token.Name == name)
+                tokens.TryRemove(hash, out _);
+        }
+    }
+
+    /// <summary>A token verified less than <see cref="FreshFor"/> ago.</summary>
+    public VerifiedToken? RecallFresh(string hash, DateTime now) => Recall(hash, now, FreshFor);
+
+    /// <summary>A token verified less than <see cref="OutageGrace"/> ago, for when the database is unreachable.</summary>
+    public VerifiedToken? Recall(string hash, DateTime now) => Recall(hash, now, OutageGrace);
+
+    private VerifiedToken? Recall(string hash, DateTime now, TimeSpan within) =>
+        tokens.TryGetValue(hash, out var entry) && now >= entry.At && now - entry.At < within ? entry.Token : null;
 }

@@ -6,7 +6,7 @@ namespace MonitorApp.Auth;
 public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
 /// <summary>Creates, lists and revokes API tokens; used by the CLI and the admin pages alike.</summary>
-public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time)
+public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified)
 {
     /// <summary>Returns the secret, to be shown once; refuses an unknown role or a name already taken.</summary>
     public async Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken)
@@ -42,5 +42,6 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         if (revoked == 0)
             throw new AdminRefusal($"no active token named '{name}'");
+        recentlyVerified.ForgetName(name);
     }
 }

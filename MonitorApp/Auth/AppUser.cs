@@ -26,7 +26,27 @@ public sealed class MonitorSignInManager(
 }
 
 /// <summary>
-/// Checks a sign-in cookie on every request with one primary-key lookup: a user who was disabled, or
+/// Sign-ins this instance checked against the database in the last <see cref="FreshFor"/>: a dashboard
+/// polling, or many of them, cost one lookup per user every few seconds instead of one per request.
+/// Disabling a user or changing their role or password here forgets them at once; on another instance
+/// it counts within <see cref="FreshFor"/>.
+/// </summary>
+public sealed class RecentSignInChecks
+{
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Stamp, DateTime At)> checks = new();
+
+    public bool IsFresh(string userId, string stamp, DateTime now) =>
+        checks.TryGetValue(userId, out var check) && check.Stamp == stamp && now >= check.At && now - check.At < FreshFor;
+
+    public void Remember(string userId, string stamp, DateTime now) => checks[userId] = (stamp, now);
+
+    public void Forget(string userId) => checks.TryRemove(userId, out _);
+}
+
+/// <summary>
+/// Checks a sign-in cookie on every request (with a primary-key lookup at most every few seconds, see <see cref="RecentSignInChecks"/>): a user who was disabled, or
 /// whose role or password changed (each renews the security stamp), is signed out at once. Unlike
 /// Identity's SecurityStampValidator with a zero interval, it neither rebuilds the principal nor
 /// re-issues the cookie on every dashboard poll. While the database is unreachable the cookie is kept,
@@ -40,6 +60,10 @@ public static class SignInRevalidation
         var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
         var userId = context.Principal?.FindFirst(claims.UserIdClaimType)?.Value;
         var stamp = context.Principal?.FindFirst(claims.SecurityStampClaimType)?.Value;
+        var recent = services.GetRequiredService<RecentSignInChecks>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        if (userId is not null && stamp is not null && recent.IsFresh(userId, stamp, now))
+            return;
         try
         {
             var current = await services.GetRequiredService<Data.MonitorDbContext>().Users.AsNoTracking()
@@ -50,6 +74,10 @@ public static class SignInRevalidation
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            }
+            else
+            {
+                recent.Remember(userId!, stamp!, now);
             }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)

@@ -48,6 +48,7 @@ public static class AuthSetup
         services.AddScoped<UserAdminService>();
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<RecentlyVerifiedTokens>();
+        services.AddSingleton<RecentSignInChecks>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(SelectorScheme, "Cookie or API token", options =>
