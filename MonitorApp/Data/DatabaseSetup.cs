@@ -52,6 +52,8 @@ public static class DatabaseSetup
             _ => sp.GetRequiredService<SqliteMonitorDbContext>(),
         });
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<LeaderElection>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
         return services;
     }
 

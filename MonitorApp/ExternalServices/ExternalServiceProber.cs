@@ -25,11 +25,13 @@ public sealed record ServiceState(string Status, DateTime StatusSince, int Conse
 }
 
 /// <summary>
-/// Probes every configured service each <see cref="ExternalServicesOptions.IntervalSeconds"/>, all at
-/// once, and stores every check. Nothing waits on it: the snapshot reads the stored checks.
+/// [elected] Probes every configured service each <see cref="ExternalServicesOptions.IntervalSeconds"/>,
+/// all at once, and stores every check — on the elected instance only, so several instances do not
+/// multiply the checks. Nothing waits on it: the snapshot reads the stored checks.
 /// </summary>
 public sealed class ExternalServiceProber(
     ServiceProbe probe,
+    LeaderElection election,
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<ExternalServicesOptions> options,
@@ -43,6 +45,7 @@ public sealed class ExternalServiceProber(
     private readonly Dictionary<string, ServiceState> states = new(StringComparer.Ordinal);
     private readonly List<ServiceCheck> unsaved = [];
     private bool restored;
+    private bool wasElected;
     private DateTime lastPruned = DateTime.MinValue;
 
     /// <summary>Completes when the round run at start-up has ended (its checks stored, or their storing failed).</summary>
@@ -67,6 +70,20 @@ public sealed class ExternalServiceProber(
     {
         try
         {
+            if (!await election.IsElectedAsync(stoppingToken))
+            {
+                wasElected = false;
+                return;
+            }
+            if (!wasElected)
+            {
+                // Newly elected: carry on from what the previously elected instance stored.
+                await gate.WaitAsync(stoppingToken);
+                states.Clear();
+                restored = false;
+                gate.Release();
+                wasElected = true;
+            }
             await CheckAllAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -4,8 +4,13 @@ using MonitorApp.Data;
 
 namespace MonitorApp.Telemetry;
 
-/// <summary>Deletes rollups older than <see cref="TelemetryOptions.RetentionDays"/>, hourly.</summary>
-public sealed class TelemetryRetention(IServiceScopeFactory scopes, TimeProvider time, IOptions<TelemetryOptions> options, ILogger<TelemetryRetention> logger) : BackgroundService
+/// <summary>[elected] Deletes rollups older than <see cref="TelemetryOptions.RetentionDays"/>, hourly, on the elected instance.</summary>
+public sealed class TelemetryRetention(
+    IServiceScopeFactory scopes,
+    LeaderElection election,
+    TimeProvider time,
+    IOptions<TelemetryOptions> options,
+    ILogger<TelemetryRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,7 +21,8 @@ public sealed class TelemetryRetention(IServiceScopeFactory scopes, TimeProvider
             {
                 try
                 {
-                    await PruneAsync(stoppingToken);
+                    if (await election.IsElectedAsync(stoppingToken))
+                        await PruneAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -1,0 +1,74 @@
+using Medallion.Threading.Postgres;
+using Microsoft.Extensions.Options;
+
+namespace MonitorApp.Data;
+
+/// <summary>
+/// [elected] Decides which instance does the work that must happen once — probing the providers,
+/// deleting old rows — when several instances share one PostgreSQL: the one holding a PostgreSQL
+/// advisory lock. The lock lives as long as that instance's connection, so when the process dies the
+/// server releases it and another instance takes it within <see cref="RetryEvery"/>. SQLite means one
+/// instance, which is always the elected one.
+/// </summary>
+public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<LeaderElection> logger) : BackgroundService
+{
+    /// <summary>How often an instance that is not elected tries to take over.</summary>
+    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+
+    private readonly TaskCompletionSource firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool elected;
+
+    /// <summary>Whether this instance does the once-only work now (waits for the first attempt at start).</summary>
+    public async Task<bool> IsElectedAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Provider != DatabaseProvider.Postgres)
+            return true;
+        await firstAttempt.Task.WaitAsync(cancellationToken);
+        return elected;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Provider != DatabaseProvider.Postgres)
+            return;
+        var advisoryLock = new PostgresDistributedLock(new PostgresAdvisoryLockKey("monitorapp-elected", allowHashing: true),
+            options.Value.ConnectionString, o => o.KeepaliveCadence(TimeSpan.FromSeconds(15)));
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var handle = await advisoryLock.TryAcquireAsync(TimeSpan.Zero, stoppingToken);
+                    if (handle is not null)
+                    {
+                        elected = true;
+                        firstAttempt.TrySetResult();
+                        logger.LogInformation("This instance is now the elected one: it probes the providers and deletes old rows");
+                        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, handle.HandleLostToken);
+                        await Task.Delay(Timeout.Infinite, lost.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                        elected = false;
+                        if (!stoppingToken.IsCancellationRequested)
+                            logger.LogWarning("Lost the election lock (database connection gone); trying to take it again");
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    elected = false;
+                    logger.LogWarning(ex, "Could not take part in the election; trying again in {Seconds} s", RetryEvery.TotalSeconds);
+                }
+                firstAttempt.TrySetResult();
+                // Real time, not the app's clock: this paces retries, it is not a figure.
+                await Task.Delay(RetryEvery, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            elected = false;
+            firstAttempt.TrySetResult();
+        }
+    }
+}
