@@ -120,6 +120,8 @@ public sealed class RecentlyVerifiedTokens
 
     public void Forget(string hash) => tokens.TryRemove(hash, out _);
 
+    public void ForgetAll() => tokens.Clear();
+
     /// <summary>Forgets every token of that name (the revoking instance knows names, not secrets).</summary>
     public void ForgetName(string name)
     {

@@ -6,7 +6,7 @@ namespace MonitorApp.Auth;
 public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
 /// <summary>Creates, lists and revokes API tokens; used by the CLI and the admin pages alike.</summary>
-public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified)
+public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified, ClusterNotifications cluster)
 {
     /// <summary>Returns the secret, to be shown once; refuses an unknown role or a name already taken.</summary>
     public async Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken)
@@ -43,5 +43,6 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
         if (revoked == 0)
             throw new AdminRefusal($"no active token named '{name}'");
         recentlyVerified.ForgetName(name);
+        await cluster.TokenRevokedAsync(db, name, cancellationToken);
     }
 }

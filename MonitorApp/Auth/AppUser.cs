@@ -43,6 +43,8 @@ public sealed class RecentSignInChecks
     public void Remember(string userId, string stamp, DateTime now) => checks[userId] = (stamp, now);
 
     public void Forget(string userId) => checks.TryRemove(userId, out _);
+
+    public void ForgetAll() => checks.Clear();
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ namespace MonitorApp.Auth;
 public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool IsLockedOut);
 
 /// <summary>Adds users, changes their role or password, disables them; used by the CLI and the admin pages alike.</summary>
-public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns)
+public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns, ClusterNotifications cluster)
 {
     /// <summary>Adds a user; returns the generated password (to be shown once) when none was given.</summary>
     public async Task<string?> AddAsync(string email, string role, string? password)
@@ -34,7 +34,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
         // A new stamp ends existing sign-ins at their next request; the next sign-in carries the new role.
         await users.UpdateSecurityStampAsync(user);
-        recentSignIns.Forget(user.Id);
+        await ForgetSignInsAsync(user);
     }
 
     /// <summary>Sets a password (and lifts a lockout); returns the generated one when none was given.</summary>
@@ -47,7 +47,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
             Check(await validator.ValidateAsync(users, user, chosen), "password rejected");
         Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
         Check(await users.AddPasswordAsync(user, chosen), $"cannot set the password of '{email}'");
-        recentSignIns.Forget(user.Id);
+        await ForgetSignInsAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         return generated;
@@ -60,7 +60,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         user.IsDisabled = true;
         Check(await users.UpdateAsync(user), $"cannot disable '{email}'");
         await users.UpdateSecurityStampAsync(user);
-        recentSignIns.Forget(user.Id);
+        await ForgetSignInsAsync(user);
     }
 
     public async Task<List<UserRow>> ListAsync(CancellationToken cancellationToken)
@@ -75,6 +75,13 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
             select new { u.Email, Role = r == null ? null : r.Name, u.IsDisabled, u.LockoutEnd }).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         return rows.Select(r => new UserRow(r.Email!, r.Role, r.IsDisabled, r.LockoutEnd > now)).ToList();
+    }
+
+    /// <summary>Their sign-ins are checked again at their next request, here and on every other instance.</summary>
+    private async Task ForgetSignInsAsync(AppUser user)
+    {
+        recentSignIns.Forget(user.Id);
+        await cluster.UserChangedAsync(db, user.Id, CancellationToken.None);
     }
 
     private static void RequireRole(string role)

@@ -54,6 +54,8 @@ public static class DatabaseSetup
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<LeaderElection>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
+        services.AddSingleton<ClusterNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterNotifications>());
         return services;
     }
 

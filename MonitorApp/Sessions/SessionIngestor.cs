@@ -13,7 +13,7 @@ public abstract record IngestOutcome
 /// Stores session events. The API and the demo simulator both come through here, so demo data
 /// exercises exactly the code that real platform traffic does.
 /// </summary>
-public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCount, ILogger<SessionIngestor> logger)
+public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCount, ClusterNotifications cluster, ILogger<SessionIngestor> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -113,6 +113,7 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
 
         await db.SaveChangesAsync(cancellationToken);
         await MoveCountsAsync(before, sessions.Values, cancellationToken);
+        await cluster.SessionsChangedAsync(db, cancellationToken); // other instances' live counters count again
         await transaction.CommitAsync(cancellationToken);
         liveCount.Changed();
         return new IngestOutcome.Accepted(events.Count);

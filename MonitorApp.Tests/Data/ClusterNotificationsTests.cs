@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace MonitorApp.Tests.Data;
+
+/// <summary>Two instances on one PostgreSQL: what one learns, the other knows at once.</summary>
+public sealed class ClusterNotificationsTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task ASessionIngestedOnOneInstance_ReachesALiveDashboardOnTheOther_WithinTwoSeconds()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var a = new MonitorAppFactory(database);
+        _ = a.Server;
+        await using var b = new MonitorAppFactory(database);
+        _ = b.Server;
+
+        var viewer = await b.CreateClientAsAsync(Roles.SystemMonitor);
+        using var stream = await viewer.GetAsync("/admin/dashboard/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        Assert.Equal("0", await NextCountAsync(reader, TimeSpan.FromSeconds(10)));
+
+        var ingest = await a.CreateTokenClientAsync(Roles.Ingest);
+        var watch = Stopwatch.StartNew();
+        var response = await ingest.PostAsJsonAsync("/api/ingest/session-events", new
+        {
+            events = new[] { new { session_id = "s-1", type = "started", at = DateTime.UtcNow.ToString("O"), category = "Career", provider = "livekit" } },
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("1", await NextCountAsync(reader, TimeSpan.FromSeconds(2)));
+        output.WriteLine($"the other instance pushed the count {watch.ElapsedMilliseconds} ms after the ingest call began");
+    }
+
+    [SkippableFact]
+    public async Task ATokenRevokedOnOneInstance_IsRefusedAtOnceByTheOther_ThoughItVerifiedItAMomentAgo()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var a = new MonitorAppFactory(database);
+        _ = a.Server;
+        await using var b = new MonitorAppFactory(database);
+        _ = b.Server;
+        var name = $"shared-{Guid.NewGuid():N}";
+        var client = b.CreateBrowserClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await a.CreateTokenAsync(Roles.SystemMonitor, name));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/admin/metrics/current")).StatusCode); // B now trusts it for 10 s
+
+        await using (var scope = a.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<ApiTokenService>().RevokeAsync(name, CancellationToken.None);
+
+        var deadline = Stopwatch.StartNew();
+        HttpStatusCode status;
+        while ((status = (await client.GetAsync("/api/admin/metrics/current")).StatusCode) == HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(2))
+            await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(deadline.Elapsed < RecentlyVerifiedTokens.FreshFor, "refused only when B's own check expired, not when A said so");
+    }
+
+    /// <summary>The next active-sessions count the stream sends within <paramref name="within"/>, or null.</summary>
+    private static async Task<string?> NextCountAsync(StreamReader reader, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        string? currentEvent = null;
+        try
+        {
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("event: "))
+                    currentEvent = line["event: ".Length..];
+                else if (line.StartsWith("data: ") && currentEvent == "active-sessions")
+                    return line["data: ".Length..];
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return null;
+    }
+}
