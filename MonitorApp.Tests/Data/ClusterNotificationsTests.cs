@@ -64,6 +64,25 @@ public sealed class ClusterNotificationsTests(ITestOutputHelper output)
         Assert.True(deadline.Elapsed < RecentlyVerifiedTokens.FreshFor, "refused only when B's own check expired, not when A said so");
     }
 
+    [SkippableFact]
+    public async Task ASignInOnOneInstance_WorksOnTheOther()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var a = new MonitorAppFactory(database);
+        _ = a.Server;
+        await using var b = new MonitorAppFactory(database);
+        _ = b.Server;
+
+        // One browser (one cookie jar) whose requests a load balancer sends to A, then to B.
+        var jar = new System.Net.CookieContainer();
+        var viaA = a.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(jar));
+        var viaB = b.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(jar));
+        var email = await a.CreateUserAsync(Roles.SystemMonitor);
+        Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(viaA, email, MonitorAppFactory.Password)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await viaB.GetAsync("/admin/dashboard")).StatusCode); // B reads A's cookie: the keys are in the database
+    }
+
     /// <summary>The next active-sessions count the stream sends within <paramref name="within"/>, or null.</summary>
     private static async Task<string?> NextCountAsync(StreamReader reader, TimeSpan within)
     {
