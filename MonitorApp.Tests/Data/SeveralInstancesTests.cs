@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Auth;
 using MonitorApp.Data;
@@ -11,7 +12,7 @@ using Xunit.Abstractions;
 namespace MonitorApp.Tests.Data;
 
 /// <summary>Two instances on one PostgreSQL: what one learns, the other knows at once.</summary>
-public sealed class ClusterNotificationsTests(ITestOutputHelper output)
+public sealed class SeveralInstancesTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public async Task ASessionIngestedOnOneInstance_ReachesALiveDashboardOnTheOther_WithinTwoSeconds()
@@ -62,6 +63,35 @@ public sealed class ClusterNotificationsTests(ITestOutputHelper output)
             await Task.Delay(50);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(deadline.Elapsed < RecentlyVerifiedTokens.FreshFor, "refused only when B's own check expired, not when A said so");
+    }
+
+    [SkippableFact]
+    public async Task RequestsSpreadOverTwoInstances_AddUpExactly()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var a = new MonitorAppFactory(database);
+        _ = a.Server;
+        await using var b = new MonitorAppFactory(database);
+        _ = b.Server;
+        var at = DateTime.UtcNow.ToString("O");
+        var outcomes = new { requests = Enumerable.Range(0, 50).Select(i => new { service = "platform-api", at, status = i % 10 == 0 ? 503 : 200, duration_ms = 40 }).ToArray() };
+
+        // Reported outcomes and each instance's own requests, alternating between the instances, several at once.
+        var ingestA = await a.CreateTokenClientAsync(Roles.Ingest);
+        var ingestB = await b.CreateTokenClientAsync(Roles.Ingest);
+        var posts = Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? ingestA : ingestB).PostAsJsonAsync("/api/ingest/requests", outcomes));
+        Assert.All(await Task.WhenAll(posts), r => Assert.True(r.IsSuccessStatusCode));
+        await Task.WhenAll(
+            a.Services.GetRequiredService<MonitorApp.Telemetry.TelemetryFlusher>().FlushAsync(CancellationToken.None),
+            b.Services.GetRequiredService<MonitorApp.Telemetry.TelemetryFlusher>().FlushAsync(CancellationToken.None));
+
+        var (requests, errors) = await a.WithDbAsync(async db => (
+            await db.RequestRollups.Where(r => r.Service == "platform-api").SumAsync(r => r.Requests),
+            await db.RequestRollups.Where(r => r.Service == "platform-api").SumAsync(r => r.Errors5xx)));
+        Assert.Equal((500L, 50L), (requests, errors));
+        Assert.Equal(500L, await a.WithDbAsync(db => db.RequestRollupHours.Where(r => r.Service == "platform-api").SumAsync(r => r.Requests)));
+        // The ten ingestion calls themselves, counted by the instance that served each.
+        Assert.Equal(10L, await a.WithDbAsync(db => db.RequestRollups.Where(r => r.Service == "monitor-app").SumAsync(r => r.Requests)));
     }
 
     [SkippableFact]
