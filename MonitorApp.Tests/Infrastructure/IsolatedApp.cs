@@ -40,7 +40,7 @@ public sealed class IsolatedApp : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
         var app = new MonitorAppFactory(database, all, time);
-        _ = app.Server;
+        await app.StartedAsync();
         var isolated = new IsolatedApp(database, app, time);
         isolated.Monitor = await isolated.TokenClientAsync(Roles.SystemMonitor);
         isolated.Ingest = await isolated.TokenClientAsync(Roles.Ingest);

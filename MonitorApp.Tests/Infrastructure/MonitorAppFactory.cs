@@ -42,6 +42,16 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         }
     }
 
+    /// <summary>
+    /// Starts the app and waits until it hears other instances (PostgreSQL LISTEN): until then a
+    /// notification could be missed, and connecting clears the access caches.
+    /// </summary>
+    public async Task StartedAsync()
+    {
+        _ = Server;
+        await Services.GetRequiredService<global::MonitorApp.Data.ClusterNotifications>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public HttpClient CreateBrowserClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 

@@ -39,6 +39,13 @@ public abstract class PreAggregationTests(DatabaseProvider provider, ITestOutput
         }).ToArray();
         foreach (var chunk in started.Chunk(200))
             await app.PostSessionEventsAsync(chunk);
+        // And some exactly on whole hours, where a window's first hour begins or ends.
+        var hourStart = new DateTimeOffset(t0.Year, t0.Month, t0.Day, t0.Hour, 0, 0, TimeSpan.Zero);
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 60).SelectMany(i => new object[]
+        {
+            new { session_id = $"edge-{i}", type = "started", at = IsolatedApp.Iso(hourStart.AddHours(-i * 13 % (31 * 24))), category = Categories[i % Categories.Length], provider = "livekit" },
+            new { session_id = $"edge-{i}", type = "quality", at = IsolatedApp.Iso(hourStart.AddHours(-i * 7 % (31 * 24))), quality = Qualities[i % Qualities.Length] },
+        }).ToArray());
 
         object Later(int i) => random.Next(10) switch
         {
@@ -55,7 +62,8 @@ public abstract class PreAggregationTests(DatabaseProvider provider, ITestOutput
         output.WriteLine($"{provider}: 8 concurrent batches of 300 events stored in {watch.ElapsedMilliseconds} ms");
 
         // Each step moves every window's cutoff, and so its first hour, across an hour boundary.
-        foreach (var advance in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(37), TimeSpan.FromMinutes(50), TimeSpan.FromHours(5) })
+        // The last step puts the clock on a whole hour, so every cutoff falls exactly on an hour's start.
+        foreach (var advance in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(37), TimeSpan.FromMinutes(50), TimeSpan.FromHours(5), TimeSpan.FromMinutes(32.5) })
         {
             app.Time.Advance(advance);
             var snapshot = await app.RefreshAsync();

@@ -37,6 +37,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var token = recentlyVerified.RecallFresh(hash, now);
         if (token is not null)
             return Success(token);
+        var generation = recentlyVerified.Generation;
         try
         {
             token = await db.ApiTokens.AsNoTracking()
@@ -53,7 +54,7 @@ public sealed class ApiTokenAuthenticationHandler(
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
                 token = token with { LastUsedAt = now };
             }
-            recentlyVerified.Remember(hash, token, now);
+            recentlyVerified.Remember(hash, token, now, generation);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
         {
@@ -115,20 +116,43 @@ public sealed class RecentlyVerifiedTokens
     public static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> tokens = new();
+    private long generation;
 
-    public void Remember(string hash, VerifiedToken token, DateTime at) => tokens[hash] = (token, at);
+    /// <summary>Moves on at every revocation: read before asking the database, passed to <see cref="Remember"/>.</summary>
+    public long Generation => Interlocked.Read(ref generation);
+
+    /// <summary>Remembers a verification, unless a revocation came in since it asked the database (its answer may predate it).</summary>
+    public void Remember(string hash, VerifiedToken token, DateTime at, long askedAt)
+    {
+        lock (tokens)
+        {
+            if (Generation == askedAt)
+                tokens[hash] = (token, at);
+        }
+    }
 
     public void Forget(string hash) => tokens.TryRemove(hash, out _);
 
-    public void ForgetAll() => tokens.Clear();
+    public void ForgetAll()
+    {
+        lock (tokens)
+        {
+            Interlocked.Increment(ref generation);
+            tokens.Clear();
+        }
+    }
 
     /// <summary>Forgets every token of that name (the revoking instance knows names, not secrets).</summary>
     public void ForgetName(string name)
     {
-        foreach (var (hash, entry) in tokens)
+        lock (tokens)
         {
-            if (entry.Token.Name == name)
-                tokens.TryRemove(hash, out _);
+            Interlocked.Increment(ref generation);
+            foreach (var (hash, entry) in tokens)
+            {
+                if (entry.Token.Name == name)
+                    tokens.TryRemove(hash, out _);
+            }
         }
     }
 

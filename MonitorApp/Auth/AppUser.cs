@@ -36,15 +36,41 @@ public sealed class RecentSignInChecks
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Stamp, DateTime At)> checks = new();
+    private long generation;
+
+    /// <summary>Moves on at every change of a user: read before asking the database, passed to <see cref="Remember"/>.</summary>
+    public long Generation => Interlocked.Read(ref generation);
 
     public bool IsFresh(string userId, string stamp, DateTime now) =>
         checks.TryGetValue(userId, out var check) && check.Stamp == stamp && now >= check.At && now - check.At < FreshFor;
 
-    public void Remember(string userId, string stamp, DateTime now) => checks[userId] = (stamp, now);
+    /// <summary>Remembers a check, unless a user changed since it asked the database (its answer may predate that).</summary>
+    public void Remember(string userId, string stamp, DateTime now, long askedAt)
+    {
+        lock (checks)
+        {
+            if (Generation == askedAt)
+                checks[userId] = (stamp, now);
+        }
+    }
 
-    public void Forget(string userId) => checks.TryRemove(userId, out _);
+    public void Forget(string userId)
+    {
+        lock (checks)
+        {
+            Interlocked.Increment(ref generation);
+            checks.TryRemove(userId, out _);
+        }
+    }
 
-    public void ForgetAll() => checks.Clear();
+    public void ForgetAll()
+    {
+        lock (checks)
+        {
+            Interlocked.Increment(ref generation);
+            checks.Clear();
+        }
+    }
 }
 
 /// <summary>
@@ -66,6 +92,7 @@ public static class SignInRevalidation
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         if (userId is not null && stamp is not null && recent.IsFresh(userId, stamp, now))
             return;
+        var generation = recent.Generation;
         try
         {
             var current = await services.GetRequiredService<Data.MonitorDbContext>().Users.AsNoTracking()
@@ -79,7 +106,7 @@ public static class SignInRevalidation
             }
             else
             {
-                recent.Remember(userId!, stamp!, now);
+                recent.Remember(userId!, stamp!, now, generation);
             }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)

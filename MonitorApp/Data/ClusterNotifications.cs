@@ -19,11 +19,17 @@ public sealed class ClusterNotifications(
     ILogger<ClusterNotifications> logger) : BackgroundService
 {
     public const string Channel = "monitorapp";
+    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15);
     public const string SessionsChanged = "sessions";
     private const string TokenRevokedPrefix = "token:";
     private const string UserChangedPrefix = "user:";
 
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private bool IsPostgres => options.Value.Provider == DatabaseProvider.Postgres;
+
+    /// <summary>Completes once this instance hears the others (at once with SQLite, where there are none).</summary>
+    public Task Listening => IsPostgres ? listening.Task : Task.CompletedTask;
 
     public Task SessionsChangedAsync(MonitorDbContext db, CancellationToken ct) => NotifyAsync(db, SessionsChanged, ct);
 
@@ -45,15 +51,25 @@ public sealed class ClusterNotifications(
         {
             try
             {
-                await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(stoppingToken);
+                // A connection of its own, outside the app's pool (whose use the dashboard reports).
+                await using var connection = new NpgsqlConnection(options.Value.ConnectionString);
+                await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => Receive(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 // Whatever was sent while this instance was not listening is unknown: act as if everything changed.
                 Receive(SessionsChanged);
                 ForgetAllAccessChecks();
+                listening.TrySetResult();
                 while (!stoppingToken.IsCancellationRequested)
-                    await connection.WaitAsync(stoppingToken);
+                {
+                    // A quiet connection is tried now and then, so one that silently died is noticed and replaced.
+                    if (!await connection.WaitAsync(PingEvery, stoppingToken))
+                    {
+                        await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 10 };
+                        await ping.ExecuteNonQueryAsync(stoppingToken);
+                    }
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using Medallion.Threading.Postgres;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace MonitorApp.Data;
 
@@ -31,8 +32,11 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
     {
         if (options.Value.Provider != DatabaseProvider.Postgres)
             return;
+        // The holder runs a keep-alive query every 15 s; the server ends a session idle for 45 s, so a holder
+        // whose host vanished (no connection close ever arrives) loses the lock within a minute.
+        var connectionString = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Options = "-c idle_session_timeout=45s" }.ConnectionString;
         var advisoryLock = new PostgresDistributedLock(new PostgresAdvisoryLockKey("monitorapp-elected", allowHashing: true),
-            options.Value.ConnectionString, o => o.KeepaliveCadence(TimeSpan.FromSeconds(15)));
+            connectionString, o => o.KeepaliveCadence(TimeSpan.FromSeconds(15)));
         try
         {
             while (!stoppingToken.IsCancellationRequested)

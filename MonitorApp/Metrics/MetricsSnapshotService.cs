@@ -102,9 +102,9 @@ public sealed class MetricsSnapshotService(
         // Per window: the hourly counts kept at ingestion for the whole hours after the window's first
         // hour, plus the sessions themselves for the part of that first hour inside the window. Exactly
         // "reported (started) at or after the cutoff", at the cost of a few hundred small rows and one hour of sessions.
-        var hours = cutoffs.ToDictionary(w => w.Key, w => SessionHours.Of(w.Value));
+        var hours = cutoffs.ToDictionary(w => w.Key, w => TimeBuckets.Hour(w.Value));
         var (h1h, h24h, h7d, h30d) = (hours[MetricsWindow.Hour], hours[MetricsWindow.Day], hours[MetricsWindow.Week], hours[MetricsWindow.Month]);
-        var (e1h, e24h, e7d, e30d) = (SessionHours.Start(h1h + 1), SessionHours.Start(h24h + 1), SessionHours.Start(h7d + 1), SessionHours.Start(h30d + 1));
+        var (e1h, e24h, e7d, e30d) = (TimeBuckets.HourStart(h1h + 1), TimeBuckets.HourStart(h24h + 1), TimeBuckets.HourStart(h7d + 1), TimeBuckets.HourStart(h30d + 1));
 
         var qualityHours = await db.SessionQualityCounts.AsNoTracking()
             .Where(c => c.Hour > h30d)

@@ -28,13 +28,6 @@ public sealed class SessionQualityCount
     public long Sessions { get; set; }
 }
 
-public static class SessionHours
-{
-    public static long Of(DateTime utc) => (long)Math.Floor((utc - DateTime.UnixEpoch).TotalHours);
-
-    public static DateTime Start(long hour) => DateTime.UnixEpoch.AddHours(hour);
-}
-
 internal sealed class SessionStartCountConfiguration : IEntityTypeConfiguration<SessionStartCount>
 {
     public void Configure(EntityTypeBuilder<SessionStartCount> builder)

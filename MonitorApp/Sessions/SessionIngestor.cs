@@ -129,8 +129,8 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
     /// <summary>What the hourly counts know of a session: where its start and its latest quality are counted.</summary>
     private sealed record Counted(long StartHour, int CategoryId, long? QualityHour, ConnectionQuality? Quality)
     {
-        public static Counted Of(Session s) => new(SessionHours.Of(s.StartedAt), s.CategoryId,
-            s.QualityAt is { } at ? SessionHours.Of(at) : null, s.Quality);
+        public static Counted Of(Session s) => new(TimeBuckets.Hour(s.StartedAt), s.CategoryId,
+            s.QualityAt is { } at ? TimeBuckets.Hour(at) : null, s.Quality);
     }
 
     /// <summary>Takes each changed session out of the counts it was in and adds it to the ones it is in now.</summary>
@@ -160,14 +160,15 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             }
         }
 
-        foreach (var ((hour, categoryId), by) in starts.Where(c => c.Value != 0))
+        // In key order, so two batches moving the same counts lock their rows in the same order (no deadlock).
+        foreach (var ((hour, categoryId), by) in starts.Where(c => c.Value != 0).OrderBy(c => c.Key))
         {
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO session_start_counts (hour, category_id, sessions) VALUES ({0}, {1}, {2}) " +
                 "ON CONFLICT (hour, category_id) DO UPDATE SET sessions = session_start_counts.sessions + excluded.sessions",
                 [hour, categoryId, by], cancellationToken);
         }
-        foreach (var ((hour, quality), by) in qualities.Where(c => c.Value != 0))
+        foreach (var ((hour, quality), by) in qualities.Where(c => c.Value != 0).OrderBy(c => c.Key))
         {
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO session_quality_counts (hour, quality, sessions) VALUES ({0}, {1}, {2}) " +

@@ -19,12 +19,12 @@ public sealed class RequestRollup
     // One counter per latency bucket (le5 … le10000, le_inf): shadow properties, declared in the
     // configuration below from LatencyHistogram.UpperBoundsMs, so the list is written once.
 
-    public static long ToMinute(DateTime utc) => (long)Math.Floor((utc - DateTime.UnixEpoch).TotalMinutes);
+    public static long ToMinute(DateTime utc) => Data.TimeBuckets.Minute(utc);
 
-    public static DateTime FromMinute(long minute) => DateTime.UnixEpoch.AddMinutes(minute);
+    public static DateTime FromMinute(long minute) => Data.TimeBuckets.MinuteStart(minute);
 
     /// <summary>The hour (since the epoch) a minute falls in.</summary>
-    public static long HourOf(long minute) => (long)Math.Floor(minute / 60.0);
+    public static long HourOf(long minute) => Data.TimeBuckets.HourOfMinute(minute);
 }
 
 /// <summary>

@@ -28,13 +28,14 @@ public static class RollupWriter
             return;
         using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var d in deltas)
+        // In key order, so writers adding to the same rows lock them in the same order (no deadlock).
+        foreach (var d in deltas.OrderBy(d => d.Minute).ThenBy(d => d.Service, StringComparer.Ordinal))
         {
             object[] counters = [d.Requests, d.Errors5xx, d.Errors4xx, .. d.Buckets.Cast<object>()];
             await db.Database.ExecuteSqlRawAsync(MinuteSql, [d.Service, d.Minute, .. counters], cancellationToken);
         }
         // The hour rows get the same counts, one upsert per service and hour.
-        foreach (var hour in deltas.GroupBy(d => (d.Service, Hour: RequestRollup.HourOf(d.Minute))))
+        foreach (var hour in deltas.GroupBy(d => (d.Service, Hour: RequestRollup.HourOf(d.Minute))).OrderBy(h => h.Key.Hour).ThenBy(h => h.Key.Service, StringComparer.Ordinal))
         {
             var buckets = new long[LatencyHistogram.BucketCount];
             foreach (var d in hour)
