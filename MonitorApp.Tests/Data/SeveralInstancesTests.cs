@@ -20,11 +20,8 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task ASessionIngestedOnOneInstance_ReachesALiveDashboardOnTheOther_WithinTwoSeconds()
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        await using var a = new MonitorAppFactory(database, QuietSnapshots);
-        await a.StartedAsync();
-        await using var b = new MonitorAppFactory(database, QuietSnapshots);
-        await b.StartedAsync();
+        await using var cluster = await TwoInstances.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
 
         var viewer = await b.CreateClientAsAsync(Roles.SystemMonitor);
         using var stream = await viewer.GetAsync("/admin/dashboard/stream", HttpCompletionOption.ResponseHeadersRead);
@@ -47,11 +44,8 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task ATokenRevokedOnOneInstance_IsRefusedAtOnceByTheOther_ThoughItVerifiedItAMomentAgo()
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        await using var a = new MonitorAppFactory(database, QuietSnapshots);
-        await a.StartedAsync();
-        await using var b = new MonitorAppFactory(database, QuietSnapshots);
-        await b.StartedAsync();
+        await using var cluster = await TwoInstances.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
         var name = $"shared-{Guid.NewGuid():N}";
         var client = b.CreateBrowserClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await a.CreateTokenAsync(Roles.SystemMonitor, name));
@@ -70,11 +64,8 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task RequestsSpreadOverTwoInstances_AddUpExactly()
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        await using var a = new MonitorAppFactory(database, QuietSnapshots);
-        await a.StartedAsync();
-        await using var b = new MonitorAppFactory(database, QuietSnapshots);
-        await b.StartedAsync();
+        await using var cluster = await TwoInstances.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
         var at = DateTime.UtcNow.ToString("O");
         var outcomes = new { requests = Enumerable.Range(0, 50).Select(i => new { service = "platform-api", at, status = i % 10 == 0 ? 503 : 200, duration_ms = 40 }).ToArray() };
 
@@ -99,11 +90,8 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task ASignInOnOneInstance_WorksOnTheOther()
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        await using var a = new MonitorAppFactory(database, QuietSnapshots);
-        await a.StartedAsync();
-        await using var b = new MonitorAppFactory(database, QuietSnapshots);
-        await b.StartedAsync();
+        await using var cluster = await TwoInstances.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
 
         // One browser (one cookie jar) whose requests a load balancer sends to A, then to B.
         var jar = new System.Net.CookieContainer();
@@ -134,5 +122,31 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
         {
         }
         return null;
+    }
+
+    /// <summary>Two instances of the app on one PostgreSQL database, each listening to the other.</summary>
+    private sealed class TwoInstances : IAsyncDisposable
+    {
+        private TestDatabase database = null!;
+
+        public MonitorAppFactory A { get; private set; } = null!;
+        public MonitorAppFactory B { get; private set; } = null!;
+
+        public static async Task<TwoInstances> StartAsync()
+        {
+            var two = new TwoInstances { database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres) };
+            two.A = new MonitorAppFactory(two.database, QuietSnapshots);
+            await two.A.StartedAsync();
+            two.B = new MonitorAppFactory(two.database, QuietSnapshots);
+            await two.B.StartedAsync();
+            return two;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            await database.DisposeAsync();
+        }
     }
 }
