@@ -43,13 +43,15 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     }
 
     /// <summary>
-    /// Starts the app and waits until it hears other instances (PostgreSQL LISTEN): until then a
-    /// notification could be missed, and connecting clears the access caches.
+    /// Starts the app and waits for its start-up work that runs beside the first requests: hearing other
+    /// instances (PostgreSQL LISTEN; until then a notification could be missed, and connecting clears the
+    /// access caches) and the first retention round (its deletes would land in a test's query count).
     /// </summary>
     public async Task StartedAsync()
     {
         _ = Server;
         await Services.GetRequiredService<global::MonitorApp.Data.ClusterNotifications>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<global::MonitorApp.Telemetry.TelemetryRetention>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public HttpClient CreateBrowserClient() =>

@@ -12,6 +12,11 @@ public sealed class TelemetryRetention(
     IOptions<TelemetryOptions> options,
     ILogger<TelemetryRetention> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the round run at start-up has ended (pruned, failed, or not elected).</summary>
+    public Task FirstRound => firstRound.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
@@ -28,11 +33,16 @@ public sealed class TelemetryRetention(
                 {
                     logger.LogWarning(ex, "Pruning old request rollups failed; trying again in an hour");
                 }
+                firstRound.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            firstRound.TrySetResult();
         }
     }
 
