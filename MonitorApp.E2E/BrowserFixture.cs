@@ -98,6 +98,17 @@ public abstract class BrowserFixture(DatabaseProvider provider) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>
+    /// Waits until the page shows <paramref name="path"/> and has loaded (its scripts ran). Asserting the URL
+    /// holds whether the navigation is still to come or already happened; WaitForURL after a click that
+    /// redirects sometimes waited for a navigation or load state that had already passed (one run in ten).
+    /// </summary>
+    public static async Task ArrivedAtAsync(IPage page, string path)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^[^?#]*" + System.Text.RegularExpressions.Regex.Escape(path) + "([?#].*)?$"));
+        await page.EvaluateAsync("() => new Promise(done => document.readyState === 'complete' ? done() : window.addEventListener('load', () => done()))");
+    }
+
     public static async Task<string[]> CspViolationsAsync(IPage page) => await page.EvaluateAsync<string[]>("() => window.__cspViolations");
 
     /// <summary>Waits until the page's live stream has delivered a message (the opening count, say).</summary>

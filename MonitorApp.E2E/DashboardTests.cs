@@ -58,7 +58,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
             await page.Clock.PauseAtAsync(now.AddSeconds(1));
         }
         await BrowserFixture.SignInAsync(page, email);
-        await page.WaitForURLAsync("**/admin/dashboard");
+        await BrowserFixture.ArrivedAtAsync(page, "/admin/dashboard");
         return (context, page, errors);
     }
 
@@ -263,7 +263,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         var (context, page, errors) = await fixture.NewPageAsync();
         await using var _ = context;
         await BrowserFixture.SignInAsync(page, email, "/admin/tokens");
-        await page.WaitForURLAsync("**/admin/tokens");
+        await BrowserFixture.ArrivedAtAsync(page, "/admin/tokens");
 
         var name = $"e2e-{Guid.NewGuid():N}"[..16];
         await page.GetByLabel("Name").FillAsync(name);

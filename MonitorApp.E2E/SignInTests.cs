@@ -17,14 +17,14 @@ public abstract class SignInTests(BrowserFixture fixture)
         Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath);
         await BrowserFixture.SignInAsync(page, email);
 
-        await page.WaitForURLAsync("**/admin/dashboard");
+        await BrowserFixture.ArrivedAtAsync(page, "/admin/dashboard");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "System dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".who")).ToContainTextAsync(email);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, $"dashboard-{GetType().Name}.png"), FullPage = true });
         Assert.Empty(errors);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/login");
+        await BrowserFixture.ArrivedAtAsync(page, "/login");
     }
 
     [SkippableFact]
@@ -36,7 +36,7 @@ public abstract class SignInTests(BrowserFixture fixture)
 
         await BrowserFixture.SignInAsync(page, email);
 
-        await page.WaitForURLAsync("**/access-denied**");
+        await BrowserFixture.ArrivedAtAsync(page, "/access-denied");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
         var response = await page.ReloadAsync();
         Assert.Equal(403, response!.Status);
