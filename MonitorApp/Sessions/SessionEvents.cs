@@ -44,6 +44,8 @@ public static class SessionEventRules
         ["ended"] = SessionEventType.Ended,
     };
 
+    private static readonly string TypeNames = string.Join(", ", Types.Keys);
+
     /// <summary>
     /// Checks the whole batch before anything is stored. Errors are keyed by the JSON path of the
     /// offending field (<c>events[3].provider</c>), so the sender can fix exactly what is wrong.
@@ -64,11 +66,11 @@ public static class SessionEventRules
 
         SessionEventType? type = null;
         if (string.IsNullOrEmpty(e.Type))
-            errors.Add("type", "is required: started, heartbeat, quality or ended.");
+            errors.Add("type", $"is required: one of {TypeNames}.");
         else if (Types.TryGetValue(e.Type, out var known))
             type = known;
         else
-            errors.Add("type", $"'{e.Type}' is not one of started, heartbeat, quality, ended.");
+            errors.Add("type", $"'{e.Type}' is not one of {TypeNames}.");
 
         DateTime at = default;
         if (string.IsNullOrEmpty(e.At))
