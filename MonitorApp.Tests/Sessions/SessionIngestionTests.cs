@@ -192,6 +192,29 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         Assert.Equal(6, (await SessionsAsync(p)).Count);
         Assert.Equal(1, await fixture.App.WithDbAsync(db => db.CounselorCategories.CountAsync(c => c.Name == category)));
     }
+
+    [SkippableFact]
+    public async Task ConcurrentBatchesStartingTheSameNewSessions_StoreEachOnce_AndCountEachOnce()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var category = $"Same sessions {Guid.NewGuid():N}";
+        var p = $"same-{Guid.NewGuid():N}-";
+        // Six batches race to create the same 50 sessions; each also reports a quality an hour apart.
+        var posts = Enumerable.Range(0, 6).Select(b => client.PostAsync(Route, Json(Batch(Enumerable.Range(0, 50).SelectMany(i => new object[]
+        {
+            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" },
+            new { session_id = $"{p}{i}", type = "quality", at = $"2026-11-26T1{b}:30:00Z", quality = b % 2 == 0 ? "good" : "poor" },
+        }).ToArray()))));
+        var responses = await Task.WhenAll(posts);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        var stored = await SessionsAsync(p);
+        Assert.Equal(50, stored.Count);
+        Assert.All(stored, s => Assert.Equal((ConnectionQuality.Poor, new DateTime(2026, 11, 26, 15, 30, 0)), (s.Quality!.Value, s.QualityAt!.Value)));
+        var startCounts = await fixture.App.WithDbAsync(db => db.SessionStartCounts
+            .Where(c => db.CounselorCategories.Any(k => k.Id == c.CategoryId && k.Name == category)).SumAsync(c => c.Sessions));
+        Assert.Equal(50, startCounts);
+    }
 }
 
 public sealed class SqliteSessionIngestionTests(SqliteAppFixture fixture) : SessionIngestionTests(fixture), IClassFixture<SqliteAppFixture>;

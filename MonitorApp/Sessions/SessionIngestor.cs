@@ -29,7 +29,7 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             {
                 return await StoreAsync(events, cancellationToken);
             }
-            catch (DbUpdateException ex) when (attempt < MaxAttempts)
+            catch (Exception ex) when (attempt < MaxAttempts && IsConcurrentInsert(ex))
             {
                 // Another batch created the same session or category between our read and our write;
                 // reading again sees its row, and every event is an idempotent update of it.
@@ -39,6 +39,10 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         }
     }
 
+    /// <summary>A unique key another batch took between our read and our write: EF's wrapper, or PostgreSQL's own error from a set-based insert.</summary>
+    private static bool IsConcurrentInsert(Exception ex) =>
+        ex is DbUpdateException || ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+
     private async Task<IngestOutcome> StoreAsync(List<SessionEvent> events, CancellationToken cancellationToken)
     {
         // The sessions are read and written in one transaction that holds their rows, so that the hourly
@@ -46,8 +50,8 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = events.Select(e => e.SessionId).Distinct().ToList();
-        var sessions = await LockedSessions(ids).ToDictionaryAsync(s => s.SessionId, cancellationToken);
-        var before = sessions.Values.ToDictionary(s => s.SessionId, Counted.Of);
+        var sessions = await LockedSessions(ids).AsNoTracking().ToDictionaryAsync(s => s.SessionId, cancellationToken);
+        var before = sessions.Values.ToDictionary(s => s.SessionId, Stored.Of);
 
         var startedInBatch = events.Where(e => e.Type == SessionEventType.Started).Select(e => e.SessionId).ToHashSet();
         var unknown = new Dictionary<string, string[]>();
@@ -60,14 +64,7 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         if (unknown.Count > 0)
             return new IngestOutcome.Rejected(unknown);
 
-        var categoryNames = events.Where(e => e.Category is not null).Select(e => e.Category!).Distinct().ToList();
-        var categories = await db.CounselorCategories.Where(c => categoryNames.Contains(c.Name)).ToDictionaryAsync(c => c.Name, cancellationToken);
-        foreach (var name in categoryNames.Where(n => !categories.ContainsKey(n)))
-        {
-            var category = new CounselorCategory { Name = name };
-            db.CounselorCategories.Add(category);
-            categories[name] = category;
-        }
+        var categories = await CategoryIdsAsync(events, cancellationToken);
 
         // Started events first, so a batch may carry a session's whole life in any order.
         foreach (var e in events.Where(e => e.Type == SessionEventType.Started))
@@ -75,10 +72,9 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             if (!sessions.TryGetValue(e.SessionId, out var session))
             {
                 session = new Session { SessionId = e.SessionId, StartedAt = e.At, LastSeenAt = e.At };
-                db.Sessions.Add(session);
                 sessions[e.SessionId] = session;
             }
-            session.Category = categories[e.Category!];
+            session.CategoryId = categories[e.Category!];
             session.Provider = e.Provider!.Value;
             session.StartedAt = e.At;
             if (e.At > session.LastSeenAt)
@@ -111,12 +107,31 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await MoveCountsAsync(before, sessions.Values, cancellationToken);
+        var inserted = sessions.Values.Where(s => !before.ContainsKey(s.SessionId)).ToList();
+        var updated = sessions.Values.Where(s => before.TryGetValue(s.SessionId, out var old) && old != Stored.Of(s)).ToList();
+        await SessionRows.WriteAsync(db, inserted, updated, cancellationToken);
+        await MoveCountsAsync(before, inserted.Concat(updated), cancellationToken);
         await cluster.SessionsChangedAsync(db, cancellationToken); // other instances' live counters count again
         await transaction.CommitAsync(cancellationToken);
         liveCount.Changed();
         return new IngestOutcome.Accepted(events.Count);
+    }
+
+    /// <summary>The id of every category the batch names, creating the new ones.</summary>
+    private async Task<Dictionary<string, int>> CategoryIdsAsync(List<SessionEvent> events, CancellationToken cancellationToken)
+    {
+        var names = events.Where(e => e.Category is not null).Select(e => e.Category!).Distinct().ToList();
+        var categories = await db.CounselorCategories.Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, cancellationToken);
+        var added = names.Where(n => !categories.ContainsKey(n)).Select(n => new CounselorCategory { Name = n }).ToList();
+        if (added.Count > 0)
+        {
+            db.CounselorCategories.AddRange(added);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var category in added)
+                categories[category.Name] = category;
+        }
+        db.ChangeTracker.Clear();
+        return categories.ToDictionary(c => c.Key, c => c.Value.Id);
     }
 
     /// <summary>The sessions with these ids; on PostgreSQL locked (in id order, so batches never deadlock) until the transaction ends.</summary>
@@ -126,30 +141,33 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             // SQLite: the transaction took the write lock when it began (BEGIN IMMEDIATE).
             : db.Sessions.Where(s => ids.Contains(s.SessionId));
 
-    /// <summary>What the hourly counts know of a session: where its start and its latest quality are counted.</summary>
-    private sealed record Counted(long StartHour, int CategoryId, long? QualityHour, ConnectionQuality? Quality)
+    /// <summary>A session's stored values, to tell which sessions the batch changed and where the hourly counts had them.</summary>
+    private sealed record Stored(int CategoryId, VideoProvider Provider, DateTime StartedAt, DateTime LastSeenAt, DateTime? EndedAt,
+        ConnectionQuality? Quality, DateTime? QualityAt)
     {
-        public static Counted Of(Session s) => new(TimeBuckets.Hour(s.StartedAt), s.CategoryId,
-            s.QualityAt is { } at ? TimeBuckets.Hour(at) : null, s.Quality);
+        public static Stored Of(Session s) => new(s.CategoryId, s.Provider, s.StartedAt, s.LastSeenAt, s.EndedAt, s.Quality, s.QualityAt);
+
+        public (long Hour, int CategoryId) StartKey => (TimeBuckets.Hour(StartedAt), CategoryId);
+        public long? QualityHour => QualityAt is { } at ? TimeBuckets.Hour(at) : null;
     }
 
     /// <summary>Takes each changed session out of the counts it was in and adds it to the ones it is in now.</summary>
-    private async Task MoveCountsAsync(Dictionary<string, Counted> before, IEnumerable<Session> after, CancellationToken cancellationToken)
+    private Task MoveCountsAsync(Dictionary<string, Stored> before, IEnumerable<Session> changed, CancellationToken cancellationToken)
     {
         var starts = new Dictionary<(long Hour, int CategoryId), long>();
         var qualities = new Dictionary<(long Hour, ConnectionQuality Quality), long>();
         void Move<TKey>(Dictionary<TKey, long> counts, TKey key, long by) where TKey : notnull =>
             counts[key] = counts.GetValueOrDefault(key) + by;
 
-        foreach (var session in after)
+        foreach (var session in changed)
         {
-            var now = Counted.Of(session);
+            var now = Stored.Of(session);
             var old = before.GetValueOrDefault(session.SessionId);
-            if (old is null || (old.StartHour, old.CategoryId) != (now.StartHour, now.CategoryId))
+            if (old is null || old.StartKey != now.StartKey)
             {
                 if (old is not null)
-                    Move(starts, (old.StartHour, old.CategoryId), -1);
-                Move(starts, (now.StartHour, now.CategoryId), +1);
+                    Move(starts, old.StartKey, -1);
+                Move(starts, now.StartKey, +1);
             }
             if ((old?.QualityHour, old?.Quality) != (now.QualityHour, now.Quality))
             {
@@ -161,19 +179,9 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         }
 
         // In key order, so two batches moving the same counts lock their rows in the same order (no deadlock).
-        foreach (var ((hour, categoryId), by) in starts.Where(c => c.Value != 0).OrderBy(c => c.Key))
-        {
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO session_start_counts (hour, category_id, sessions) VALUES ({0}, {1}, {2}) " +
-                "ON CONFLICT (hour, category_id) DO UPDATE SET sessions = session_start_counts.sessions + excluded.sessions",
-                [hour, categoryId, by], cancellationToken);
-        }
-        foreach (var ((hour, quality), by) in qualities.Where(c => c.Value != 0).OrderBy(c => c.Key))
-        {
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO session_quality_counts (hour, quality, sessions) VALUES ({0}, {1}, {2}) " +
-                "ON CONFLICT (hour, quality) DO UPDATE SET sessions = session_quality_counts.sessions + excluded.sessions",
-                [hour, quality.Name(), by], cancellationToken);
-        }
+        return SessionRows.MoveCountsAsync(db,
+            starts.Where(c => c.Value != 0).OrderBy(c => c.Key).Select(c => (c.Key, c.Value)).ToList(),
+            qualities.Where(c => c.Value != 0).OrderBy(c => c.Key).Select(c => (c.Key, c.Value)).ToList(),
+            cancellationToken);
     }
 }

@@ -17,13 +17,14 @@ internal static class BenchProgram
     public static async Task<int> Main(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "BENCHMARKS.md";
-        var (small, large) = smoke ? (2_000, 20_000) : (10_000, 200_000);
+        var outPath = Option(args, "--out") ?? "BENCHMARKS.md";
+        var sizes = Option(args, "--sizes")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [2_000, 20_000] : [10_000, 1_000_000]);
+        var providers = Option(args, "--providers")?.Split(',').Select(Enum.Parse<DatabaseProvider>).ToArray() ?? [DatabaseProvider.Postgres, DatabaseProvider.Sqlite];
         var rows = new List<Measurement>();
 
-        foreach (var provider in new[] { DatabaseProvider.Postgres, DatabaseProvider.Sqlite })
+        foreach (var provider in providers)
         {
-            foreach (var sessions in new[] { small, large })
+            foreach (var sessions in sizes)
             {
                 Console.Error.WriteLine($"{provider}, {sessions:N0} sessions …");
                 rows.Add(await SnapshotBench.RunAsync(provider, sessions));
@@ -35,6 +36,8 @@ internal static class BenchProgram
         Console.WriteLine(report);
         return 0;
     }
+
+    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 }
 
 internal sealed record Measurement(
