@@ -27,7 +27,7 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
         using var stream = await viewer.GetAsync("/admin/dashboard/stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
-        Assert.Equal("0", await NextCountAsync(reader, TimeSpan.FromSeconds(10)));
+        Assert.Equal("0", await SseCount.NextAsync(reader, TimeSpan.FromSeconds(10)));
 
         var ingest = await a.CreateTokenClientAsync(Roles.Ingest);
         var watch = Stopwatch.StartNew();
@@ -37,7 +37,7 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("1", await NextCountAsync(reader, TimeSpan.FromSeconds(2)));
+        Assert.Equal("1", await SseCount.NextAsync(reader, TimeSpan.FromSeconds(2)));
         output.WriteLine($"the other instance pushed the count {watch.ElapsedMilliseconds} ms after the ingest call began");
     }
 
@@ -101,27 +101,6 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(viaA, email, MonitorAppFactory.Password)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await viaB.GetAsync("/admin/dashboard")).StatusCode); // B reads A's cookie: the keys are in the database
-    }
-
-    /// <summary>The next active-sessions count the stream sends within <paramref name="within"/>, or null.</summary>
-    private static async Task<string?> NextCountAsync(StreamReader reader, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        string? currentEvent = null;
-        try
-        {
-            while (await reader.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("event: "))
-                    currentEvent = line["event: ".Length..];
-                else if (line.StartsWith("data: ") && currentEvent == "active-sessions")
-                    return line["data: ".Length..];
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return null;
     }
 
     /// <summary>Two instances of the app on one PostgreSQL database, each listening to the other.</summary>

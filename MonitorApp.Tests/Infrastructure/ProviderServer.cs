@@ -32,6 +32,9 @@ public sealed class ProviderServer : IAsyncDisposable
     /// <summary>Requests to <c>/hang</c> still waiting for an answer that never comes.</summary>
     public int HangingRequests => Volatile.Read(ref inFlight);
 
+    /// <summary>Every request received: when, and its path with query (tests tell callers apart by a query they add).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(DateTime At, string Target)> Requests { get; } = new();
+
     public string Url(string path) => BaseUrl + path;
 
     public static async Task<ProviderServer> StartAsync()
@@ -41,6 +44,11 @@ public sealed class ProviderServer : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         ProviderServer? server = null;
+        app.Use((context, next) =>
+        {
+            server?.Requests.Enqueue((DateTime.UtcNow, context.Request.Path + context.Request.QueryString));
+            return next(context);
+        });
 
         app.MapGet("/statuspage/{indicator}", (string indicator) => Results.Json(new
         {

@@ -18,6 +18,7 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
 
     private readonly TaskCompletionSource firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool elected;
+    private TaskCompletionSource termStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether this instance does the once-only work now (waits for the first attempt at start).</summary>
     public async Task<bool> IsElectedAsync(CancellationToken cancellationToken)
@@ -28,13 +29,25 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
         return elected;
     }
 
+    /// <summary>
+    /// Completes when this instance next becomes the elected one (a takeover), so once-only work can start at
+    /// once instead of at its next scheduled round. Never completes on SQLite, where nothing changes hands.
+    /// </summary>
+    public Task NextTermAsync(CancellationToken cancellationToken) => Volatile.Read(ref termStarted).Task.WaitAsync(cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.Provider != DatabaseProvider.Postgres)
             return;
-        // The holder runs a keep-alive query every 15 s; the server ends a session idle for 45 s, so a holder
-        // whose host vanished (no connection close ever arrives) loses the lock within a minute.
-        var connectionString = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Options = "-c idle_session_timeout=45s" }.ConnectionString;
+        // The lock's connection spends its life in a long query that watches for the lock being lost. PostgreSQL
+        // notices a closed client only when it reads from it, so the server is told to check each second while a
+        // query runs: when the holding process dies (even kill -9) the lock is free within a second or two, not
+        // when the watching query ends. The holder also runs a keep-alive query every 15 s and the server ends a
+        // session idle for 45 s, so a holder whose host vanished (no close ever arrives) loses the lock within a minute.
+        var connectionString = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString)
+        {
+            Options = "-c idle_session_timeout=45s -c client_connection_check_interval=1s",
+        }.ConnectionString;
         var advisoryLock = new PostgresDistributedLock(new PostgresAdvisoryLockKey("monitorapp-elected", allowHashing: true),
             connectionString, o => o.KeepaliveCadence(TimeSpan.FromSeconds(15)));
         try
@@ -47,6 +60,9 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
                     if (handle is not null)
                     {
                         elected = true;
+                        // Before the first attempt is known: work that waited for the first attempt is this term's
+                        // first round, and must not also see the term's start as a takeover.
+                        Interlocked.Exchange(ref termStarted, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                         firstAttempt.TrySetResult();
                         logger.LogInformation("This instance is now the elected one: it probes the providers and deletes old rows");
                         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, handle.HandleLostToken);

@@ -58,8 +58,26 @@ public sealed class ExternalServiceProber(
         {
             await RoundAsync(stoppingToken);
             firstRound.TrySetResult();
+            var takeovers = RoundOnEachTakeoverAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
                 await RoundAsync(stoppingToken);
+            await takeovers;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>An instance that takes over from one that died probes at once: the checks go on within one interval.</summary>
+    private async Task RoundOnEachTakeoverAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await election.NextTermAsync(stoppingToken);
+                await RoundAsync(stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

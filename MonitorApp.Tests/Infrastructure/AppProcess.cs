@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MonitorApp.Tests.Infrastructure;
+
+/// <summary>
+/// MonitorApp as its own operating-system process on a real Kestrel port — what an orchestrator runs —
+/// for what an in-process host cannot show: SIGTERM, <c>kill -9</c>, several processes on one database.
+/// By default the app built beside this test assembly (bin/Debug or bin/Release); the benchmarks pass a published one.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private AppProcess(Process process, string baseUrl)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+        Client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+    }
+
+    public string BaseUrl { get; }
+    public HttpClient Client { get; }
+    public int Id => process.Id;
+    public bool HasExited => process.HasExited;
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Everything the process wrote so far (stdout and stderr), for a failure message.</summary>
+    public string Output => string.Join('\n', output);
+
+    /// <summary>Starts the web server with these settings (environment variables, <c>Section__Key</c>) and waits until <c>/readyz</c> answers.</summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string? dll = null)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = StartInfo(new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = baseUrl }, dll, []);
+        var app = new AppProcess(Process.Start(start)!, baseUrl);
+        app.process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        app.process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
+        app.process.BeginOutputReadLine();
+        app.process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (!await app.ReadyAsync())
+        {
+            if (app.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                var why = app.HasExited ? $"exited with {app.ExitCode}" : "was not ready within 60 s";
+                await app.DisposeAsync();
+                throw new InvalidOperationException($"MonitorApp {why}:\n{app.Output}");
+            }
+            await Task.Delay(200);
+        }
+        return app;
+    }
+
+    /// <summary>Runs one command-line command (<c>db migrate</c>, <c>tokens create …</c>) to its end.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, string? dll, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(environment, dll, args))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Creates an API token through the command line and returns its secret.</summary>
+    public static async Task<string> CreateTokenAsync(IReadOnlyDictionary<string, string> environment, string? dll, string name, string role)
+    {
+        var (code, stdout, stderr) = await RunAsync(environment, dll, "tokens", "create", "--name", name, "--role", role);
+        if (code != 0)
+            throw new InvalidOperationException($"tokens create failed ({code}): {stderr}");
+        return stdout.Trim().Split('\n')[^1].Trim(); // the secret alone on the last line
+    }
+
+    public async Task<bool> ReadyAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return (await Client.GetAsync("/readyz", timeout.Token)).IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Resident memory of the process now, in bytes (Linux).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+
+    /// <summary>Sends SIGTERM, as an orchestrator does, and waits for the process to end by itself.</summary>
+    public async Task TerminateAsync(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(within);
+    }
+
+    /// <summary>Ends the process at once (<c>kill -9</c>): nothing runs, nothing is flushed, connections just drop.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+            await KillAsync();
+        Client.Dispose();
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        output.Enqueue(line);
+        while (output.Count > 2000)
+            output.TryDequeue(out _);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string? dll, string[] args)
+    {
+        dll ??= BuiltApp();
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        return start;
+    }
+
+    /// <summary>MonitorApp.dll as built beside this test assembly's configuration (bin/Debug or bin/Release).</summary>
+    private static string BuiltApp()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // …/MonitorApp.Tests/bin/<Configuration>/<tfm>/
+        var root = testBin.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "MonitorApp", "bin", testBin.Parent!.Name, testBin.Name, "MonitorApp.dll");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
