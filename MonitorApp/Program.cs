@@ -26,6 +26,7 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseOutputCache(); // after authorization: only the dashboard's card refresh is cached (CardsCachePolicy)
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapProbeEndpoints();

@@ -91,9 +91,14 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the process now, in bytes (Linux).</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => ProcStatus("VmRSS:");
+
+    /// <summary>The most resident memory the process has had, in bytes (Linux).</summary>
+    public long PeakResidentBytes() => ProcStatus("VmHWM:");
+
+    private long ProcStatus(string field)
     {
-        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 

@@ -12,7 +12,6 @@ public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    MonitorDbContext db,
     RecentlyVerifiedTokens recentlyVerified,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -40,6 +39,8 @@ public sealed class ApiTokenAuthenticationHandler(
         var generation = recentlyVerified.Generation;
         try
         {
+            // Resolved only here: a request answered from the cache never builds a database context.
+            var db = Context.RequestServices.GetRequiredService<MonitorDbContext>();
             token = await db.ApiTokens.AsNoTracking()
                 .Where(t => t.TokenHash == hash && t.RevokedAt == null)
                 .Select(t => new VerifiedToken(t.Id, t.Name, t.Role, t.LastUsedAt))

@@ -45,6 +45,9 @@ public static class AuthSetup
             options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
         });
 
+        // Registered after Identity's cookie set-up, so it runs after the framework has made the ticket format.
+        services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<CookieAuthenticationOptions>, RememberRecentCookies>();
+
         services.AddScoped<UserAdminService>();
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<RecentlyVerifiedTokens>();

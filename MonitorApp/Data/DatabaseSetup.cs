@@ -37,14 +37,15 @@ public static class DatabaseSetup
             return builder.Build();
         });
 
+        // The options are built once (singleton), not once per request: they depend on singletons only.
         services.AddDbContext<SqliteMonitorDbContext>((sp, builder) =>
             builder.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()));
+                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddDbContext<PostgresMonitorDbContext>((sp, builder) =>
             builder.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()));
+                .AddInterceptors(sp.GetRequiredService<DbPoolMonitor>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
         services.AddScoped<MonitorDbContext>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
         {

@@ -35,6 +35,14 @@ public sealed class MetricsSnapshotService(
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile MetricsSnapshot? latest;
 
+    private long version;
+
+    /// <summary>The latest snapshot, or null before the first one.</summary>
+    public MetricsSnapshot? Latest => latest;
+
+    /// <summary>Moves on with every new snapshot (two snapshots may carry the same time, never the same version).</summary>
+    public long Version => Interlocked.Read(ref version);
+
     public async Task<MetricsSnapshot> GetAsync(CancellationToken cancellationToken)
     {
         if (latest is { } snapshot)
@@ -80,6 +88,7 @@ public sealed class MetricsSnapshotService(
                 snapshot = Unreachable(now, ex);
             }
             latest = snapshot;
+            Interlocked.Increment(ref version);
             firstSnapshot.TrySetResult();
             return snapshot;
         }

@@ -20,21 +20,48 @@ internal static class BenchProgram
         var outPath = Option(args, "--out") ?? "BENCHMARKS.md";
         var sizes = Option(args, "--sizes")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [2_000, 20_000] : [10_000, 1_000_000]);
         var providers = Option(args, "--providers")?.Split(',').Select(Enum.Parse<DatabaseProvider>).ToArray() ?? [DatabaseProvider.Postgres, DatabaseProvider.Sqlite];
+        var published = Option(args, "--published") ?? await PublishAsync();
         var rows = new List<Measurement>();
+        var http = new List<HttpMeasurement>();
 
         foreach (var provider in providers)
         {
             foreach (var sessions in sizes)
             {
                 Console.Error.WriteLine($"{provider}, {sessions:N0} sessions …");
-                rows.Add(await SnapshotBench.RunAsync(provider, sessions));
+                await using var database = await TestDatabase.CreateAsync(provider);
+                rows.Add(await SnapshotBench.RunAsync(database, sessions));
+                if (sessions == sizes[^1])
+                {
+                    Console.Error.WriteLine($"{provider}, {sessions:N0} sessions, the published app over HTTP …");
+                    http.Add(await HttpBench.RunAsync(published, database, sessions, smoke));
+                }
             }
         }
 
-        var report = Report.Write(rows, smoke);
+        var report = Report.Write(rows, http, smoke);
         await File.WriteAllTextAsync(outPath, report);
         Console.WriteLine(report);
         return 0;
+    }
+
+    /// <summary>Publishes the app as the Dockerfile does, into a temporary folder; returns the path of its MonitorApp.dll.</summary>
+    private static async Task<string> PublishAsync()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MonitorApp.sln")))
+            root = root.Parent ?? throw new InvalidOperationException("run the benchmarks from the repository (MonitorApp.sln not found above the build output)");
+        var output = Directory.CreateTempSubdirectory("monitor-bench-publish-").FullName;
+        Console.Error.WriteLine($"publishing the app to {output} …");
+        using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(root.FullName, "MonitorApp", "MonitorApp.csproj"), "-c", "Release", "-o", output])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var log = await publish.StandardOutput.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0)
+            throw new InvalidOperationException($"dotnet publish failed:\n{log}");
+        return Path.Combine(output, "MonitorApp.dll");
     }
 
     private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -46,12 +73,15 @@ internal sealed record Measurement(
 
 internal static class SnapshotBench
 {
-    private static readonly string[] Categories = ["Anxiety", "Career", "Exams", "Sleep", "Grief", "Family", "Study", "Stress"];
-    private static readonly string[] Qualities = ["excellent", "good", "fair", "poor"];
+    public static readonly string[] Categories = ["Anxiety", "Career", "Exams", "Sleep", "Grief", "Family", "Study", "Stress"];
+    public static readonly string[] Qualities = ["excellent", "good", "fair", "poor"];
 
-    public static async Task<Measurement> RunAsync(DatabaseProvider provider, int sessions)
+    /// <summary>Seeds <paramref name="database"/> through the in-process app and measures it; the data stays for the HTTP benchmark.</summary>
+    public static async Task<Measurement> RunAsync(TestDatabase database, int sessions)
     {
-        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300" });
+        var provider = database.Provider;
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300" },
+            TestDatabase.Existing(provider, database.ConnectionString));
         var t0 = IsolatedApp.T0;
         var random = new Random(sessions);
 
@@ -139,42 +169,5 @@ internal static class NaiveFigures
         var rollups = await db.RequestRollups.AsNoTracking().Where(r => r.Minute >= fromMinute).Select(r => new { r.Minute, r.Requests, r.Errors5xx }).ToListAsync();
         var hours = rollups.GroupBy(r => r.Minute / 60).ToDictionary(g => g.Key, g => (g.Sum(r => r.Requests), g.Sum(r => r.Errors5xx)));
         return counts.Count + hours.Count;
-    }
-}
-
-internal static class Report
-{
-    public static string Write(List<Measurement> rows, bool smoke)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var b = new StringBuilder();
-        b.AppendLine("# MonitorApp benchmarks");
-        b.AppendLine();
-        b.AppendLine($"Written by `bench/MonitorApp.Bench`{(smoke ? " in smoke mode (small sizes, figures not meaningful)" : "")} on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: " +
-                     $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. Each comparison is inside one run; times are medians " +
-                     "(snapshot of 9 runs, the first version's way of 3). Sessions and request outcomes go through the ingestion API of the app, in-process.");
-        b.AppendLine();
-        b.AppendLine("| database | sessions | rollup rows | ingestion (4 clients × 5,000-event batches) | snapshot round (queries) | the first version's way | ours faster by |");
-        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in rows)
-        {
-            b.AppendLine(string.Create(inv, $"| {r.Provider} | {r.Sessions:N0} | {r.RollupRows:N0} | {r.IngestEventsPerSecond:N0} events/s | {r.SnapshotMedianMs:F1} ms ({r.SnapshotQueries}) | {r.NaiveMedianMs:F1} ms | {r.NaiveMedianMs / r.SnapshotMedianMs:F1}× |"));
-        }
-        b.AppendLine();
-        b.AppendLine("| target (issue 10) | measured | met |");
-        b.AppendLine("|---|---|---|");
-        foreach (var provider in rows.Select(r => r.Provider).Distinct())
-        {
-            var (lo, hi) = (rows.First(r => r.Provider == provider), rows.Last(r => r.Provider == provider));
-            var growth = hi.SnapshotMedianMs / lo.SnapshotMedianMs;
-            b.AppendLine(string.Create(inv, $"| {provider}: snapshot at {hi.Sessions:N0} sessions ≤ 2× at {lo.Sessions:N0} | {growth:F2}× | {(growth <= 2 ? "yes" : "no")} |"));
-            b.AppendLine(string.Create(inv, $"| {provider}: snapshot round ≤ 50 ms | {hi.SnapshotMedianMs:F1} ms | {(hi.SnapshotMedianMs <= 50 ? "yes" : "no")} |"));
-            b.AppendLine(string.Create(inv, $"| {provider}: ours ≥ 30× faster than the first version's way | {hi.NaiveMedianMs / hi.SnapshotMedianMs:F1}× at {hi.Sessions:N0} | {(hi.NaiveMedianMs / hi.SnapshotMedianMs >= 30 ? "yes" : "no")} |"));
-            var target = provider == DatabaseProvider.Postgres ? 25_000 : 10_000;
-            b.AppendLine(string.Create(inv, $"| {provider}: ingestion ≥ {target:N0} events/s | {hi.IngestEventsPerSecond:N0} events/s | {(hi.IngestEventsPerSecond >= target ? "yes" : "no")} |"));
-        }
-        b.AppendLine();
-        b.AppendLine("Not measured yet: 1,000,000 sessions (the full mode seeds 200,000 through the API), HTTP throughput of `/api/admin/metrics/current` and of a dashboard refresh against `/healthz` with `wrk`/`hey` on the published app, and resident memory after the ingestion load.");
-        return b.ToString();
     }
 }

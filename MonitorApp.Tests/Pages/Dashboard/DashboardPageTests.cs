@@ -139,6 +139,37 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task CardRefreshes_AreRenderedOncePerSnapshotAndSecond_ForEveryViewer_AndANewSnapshotShowsAtOnce()
+    {
+        var (app, monitor) = await SeededAsync(provider, new() { ["Metrics:SnapshotSeconds"] = "300" });
+        await using var _ = app;
+        var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
+
+        // The output cache marks a copy it serves with an Age header; a fresh render has none.
+        var first = await monitor.HtmxGetAsync("/admin/dashboard?handler=Cards");
+        var second = await admin.HtmxGetAsync("/admin/dashboard?handler=Cards");
+        Assert.False(first.Headers.Contains("Age"), "the first refresh of a snapshot must be rendered");
+        Assert.True(second.Headers.Contains("Age"), "another viewer in the same second must get the rendered copy");
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal("3", Text(await MonitorAppFactory.ParseAsync(second), "#active-count"));
+
+        // A new snapshot in the same second is shown at once.
+        await app.PostSessionEventsAsync(new { session_id = "s-4", type = "started", at = IsolatedApp.Iso(T0.AddMinutes(-1)), category = "Sleep", provider = "livekit" });
+        await app.RefreshAsync();
+        var afterSnapshot = await monitor.HtmxGetAsync("/admin/dashboard?handler=Cards");
+        Assert.False(afterSnapshot.Headers.Contains("Age"));
+        Assert.Equal("4", Text(await MonitorAppFactory.ParseAsync(afterSnapshot), "#active-count"));
+
+        // And the next second is rendered again (the cards show ages in seconds).
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False((await admin.HtmxGetAsync("/admin/dashboard?handler=Cards")).Headers.Contains("Age"));
+
+        // The full page carries a viewer's own antiforgery token: never shared.
+        Assert.False((await monitor.GetAsync("/admin/dashboard")).Headers.Contains("Age"));
+        Assert.False((await monitor.GetAsync("/admin/dashboard")).Headers.Contains("Age"));
+    }
+
+    [SkippableFact]
     public async Task RefreshInterval_IsConfigurable()
     {
         var (app, browser) = await SeededAsync(provider, new() { ["Dashboard:RefreshSeconds"] = "10" });

@@ -35,6 +35,7 @@ public static class DashboardSetup
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOutputCache(o => o.AddPolicy(CardsCachePolicy.Name, new CardsCachePolicy()));
         return services;
     }
 

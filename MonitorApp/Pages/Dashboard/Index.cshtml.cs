@@ -14,6 +14,7 @@ namespace MonitorApp.Pages.Dashboard;
 /// Everything is read from the latest snapshot: a refresh costs no queries.
 /// </summary>
 [Authorize(Policy = Policies.Monitor)]
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = CardsCachePolicy.Name)]
 public sealed class IndexModel(
     MetricsSnapshotService snapshots,
     TimeProvider time,
