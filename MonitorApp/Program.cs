@@ -16,6 +16,10 @@ if (MonitorCli.IsCliInvocation(args))
     return await MonitorCli.RunAsync(args, AddFeatures);
 
 var builder = WebApplication.CreateBuilder(args);
+// Run from the build output (dotnet run, any environment), the CSS and JS live in the project and in obj/;
+// this reads the build's map of where each file is. Only Development did so by itself: elsewhere every asset
+// was answered with an empty body. The published app has no such map and serves its own wwwroot (a no-op there).
+builder.WebHost.UseStaticWebAssets();
 AddFeatures(builder);
 var app = builder.Build();
 

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Web;
+
+/// <summary>The app run from its build output in an environment other than Development, as `dotnet run` with ASPNETCORE_ENVIRONMENT=Production does.</summary>
+public sealed partial class BuildOutputAssetsTests
+{
+    [Fact]
+    public async Task InProduction_FromTheBuildOutput_EveryStylesheetAndScriptOfThePageHasItsContent()
+    {
+        var folder = Directory.CreateTempSubdirectory("monitor-assets-");
+        try
+        {
+            await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Database__Provider"] = "Sqlite",
+                ["ConnectionStrings__Monitor"] = $"Data Source={Path.Combine(folder.FullName, "monitor.db")}",
+                ["ExternalServices__Services__daily_co__Enabled"] = "false",
+                ["ExternalServices__Services__livekit__Enabled"] = "false",
+                ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
+            });
+            var page = await app.Client.GetStringAsync("/login");
+            var assets = AssetReference().Matches(page).Select(m => m.Groups[1].Value).ToList();
+            Assert.Contains(assets, a => a.EndsWith(".css"));
+            Assert.Contains(assets, a => a.EndsWith(".js"));
+            foreach (var asset in assets)
+            {
+                using var response = await app.Client.GetAsync(asset);
+                var body = await response.Content.ReadAsByteArrayAsync();
+                Assert.True(response.IsSuccessStatusCode && body.Length > 0, $"{asset}: {(int)response.StatusCode}, {body.Length} bytes");
+                Assert.Equal(asset.EndsWith(".css") ? "text/css" : "text/javascript", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex("""(?:href|src)="(/[^"]+\.(?:css|js))"\s""")]
+    private static partial Regex AssetReference();
+}
