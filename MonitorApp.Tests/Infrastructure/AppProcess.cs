@@ -96,6 +96,9 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The most resident memory the process has had, in bytes (Linux).</summary>
     public long PeakResidentBytes() => ProcStatus("VmHWM:");
 
+    /// <summary>Resident memory by kind (Linux): the process's own (anonymous), mapped files (shared, reclaimable), shared memory.</summary>
+    public (long Anonymous, long Files, long Shared) ResidentByKind() => (ProcStatus("RssAnon:"), ProcStatus("RssFile:"), ProcStatus("RssShmem:"));
+
     private long ProcStatus(string field)
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));

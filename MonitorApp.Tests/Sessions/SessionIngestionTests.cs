@@ -194,6 +194,30 @@ public abstract class SessionIngestionTests(AppFixture fixture)
     }
 
     [SkippableFact]
+    public async Task ConcurrentBatchesNamingTheSameNewCategoriesInDifferentOrders_AllSucceed()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        // Rounds of twelve batches, each naming the same twenty new categories in its own order: creating them
+        // must neither deadlock nor fail (a deadlock here once surfaced as a 500 to the first batches of the day).
+        for (var round = 0; round < 3; round++)
+        {
+            var tag = Guid.NewGuid().ToString("N")[..8];
+            var names = Enumerable.Range(0, 20).Select(i => $"Order {tag} {i}").ToList();
+            var posts = Enumerable.Range(0, 12).Select(b => client.PostAsync(Route, Json(Batch(names
+                .OrderBy(n => new Random(b * 31 + n.Length + n[^1]).Next())
+                .Select((category, i) => (object)new
+                {
+                    session_id = $"order-{tag}-{b}-{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co",
+                }).ToArray()))));
+            var responses = await Task.WhenAll(posts);
+            foreach (var response in responses)
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"round {round}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal(240, (await SessionsAsync($"order-{tag}-")).Count);
+            Assert.Equal(20, await fixture.App.WithDbAsync(db => db.CounselorCategories.CountAsync(c => c.Name.StartsWith($"Order {tag} "))));
+        }
+    }
+
+    [SkippableFact]
     public async Task ConcurrentBatchesStartingTheSameNewSessions_StoreEachOnce_AndCountEachOnce()
     {
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);

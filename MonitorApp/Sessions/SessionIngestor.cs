@@ -39,9 +39,20 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         }
     }
 
-    /// <summary>A unique key another batch took between our read and our write: EF's wrapper, or PostgreSQL's own error from a set-based insert.</summary>
-    private static bool IsConcurrentInsert(Exception ex) =>
-        ex is DbUpdateException || ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+    /// <summary>
+    /// A session another batch created between our read and our write (a unique violation), or a deadlock with
+    /// another batch, however EF or Npgsql wrapped it: the batch is simply tried again.
+    /// </summary>
+    private static bool IsConcurrentInsert(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected }
+                || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }) // SQLITE_CONSTRAINT
+                return true;
+        }
+        return false;
+    }
 
     private async Task<IngestOutcome> StoreAsync(List<SessionEvent> events, CancellationToken cancellationToken)
     {
@@ -121,17 +132,26 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
     private async Task<Dictionary<string, int>> CategoryIdsAsync(List<SessionEvent> events, CancellationToken cancellationToken)
     {
         var names = events.Where(e => e.Category is not null).Select(e => e.Category!).Distinct().ToList();
-        var categories = await db.CounselorCategories.Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, cancellationToken);
-        var added = names.Where(n => !categories.ContainsKey(n)).Select(n => new CounselorCategory { Name = n }).ToList();
-        if (added.Count > 0)
+        var categories = await db.CounselorCategories.AsNoTracking().Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken);
+        var missing = names.Where(n => !categories.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+            return categories;
+
+        // Another batch may be creating the same names right now: "do nothing" waits for it instead of failing,
+        // and names go in one order (sorted), so two batches never hold each other's names (no deadlock).
+        if (db.Database.IsNpgsql())
         {
-            db.CounselorCategories.AddRange(added);
-            await db.SaveChangesAsync(cancellationToken);
-            foreach (var category in added)
-                categories[category.Name] = category;
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO counselor_categories (name) SELECT unnest(@names) ORDER BY 1 ON CONFLICT (name) DO NOTHING",
+                [new Npgsql.NpgsqlParameter<string[]>("names", missing.ToArray())], cancellationToken);
         }
-        db.ChangeTracker.Clear();
-        return categories.ToDictionary(c => c.Key, c => c.Value.Id);
+        else
+        {
+            foreach (var name in missing)
+                await db.Database.ExecuteSqlRawAsync("INSERT INTO counselor_categories (name) VALUES ({0}) ON CONFLICT (name) DO NOTHING", [name], cancellationToken);
+        }
+        foreach (var (name, id) in await db.CounselorCategories.AsNoTracking().Where(c => missing.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken))
+            categories[name] = id;
+        return categories;
     }
 
     /// <summary>The sessions with these ids; on PostgreSQL locked (in id order, so batches never deadlock) until the transaction ends.</summary>

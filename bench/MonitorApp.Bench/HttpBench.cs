@@ -15,7 +15,8 @@ internal sealed record HttpMeasurement(
     DatabaseProvider Provider, int Sessions,
     double HealthzPerSecond, double CurrentPerSecond, double CardsPerSecond,
     double? TransactionsPerSecondOnePoller, double? TransactionsPerSecondManyPollers, int ManyPollers,
-    double IngestEventsPerSecond, long IngestedEvents, long ResidentBytesIdle, long ResidentBytesAfterLoad, long PeakResidentBytes);
+    double IngestEventsPerSecond, long IngestedEvents, long ResidentBytesIdle, long ResidentBytesAfterLoad, long PeakResidentBytes,
+    (long Anonymous, long Files, long Shared) AfterLoadByKind);
 
 /// <summary>
 /// The published app as its own process on a seeded database, driven over real HTTP by <c>wrk</c>: throughput of the
@@ -98,9 +99,10 @@ internal static partial class HttpBench
         await Task.Delay(TimeSpan.FromSeconds(smoke ? 1 : 10)); // what stays, not what a batch briefly needed
         var residentAfter = app.ResidentBytes();
         var peak = app.PeakResidentBytes();
+        var byKind = app.ResidentByKind();
 
         return new HttpMeasurement(database.Provider, sessions, Median(healthz), Median(current), Median(cards),
-            onePoller, manyPollersRate, manyPollers, ingestRate, ingestSessions * 2L, residentIdle, residentAfter, peak);
+            onePoller, manyPollersRate, manyPollers, ingestRate, ingestSessions * 2L, residentIdle, residentAfter, peak, byKind);
     }
 
     private static async Task<string> SignInAsync(string baseUrl, string email, string password)

@@ -23,13 +23,15 @@ internal static class Report
         b.AppendLine();
         b.AppendLine("Sessions (each started and with a quality, over 30 days) and a week of per-minute request outcomes for five services go through " +
                      "the app's ingestion API in-process. Times are medians: the snapshot round of 9 runs, the first version's way (load the rows of " +
-                     "each window and loop) of 3.");
+                     "each window and loop) of 3. The snapshot is timed twice: right after the bulk load (counter tables full of dead row versions, " +
+                     "no planner statistics yet) and settled, after `VACUUM ANALYZE` (PostgreSQL; `ANALYZE` on SQLite) — the state autovacuum " +
+                     "leaves within a minute or so of such a load, and the one the targets are judged on.");
         b.AppendLine();
-        b.AppendLine("| database | sessions | rollup rows | ingestion (4 clients × 5,000-event batches) | snapshot round (queries) | the first version's way | ours faster by |");
-        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine("| database | sessions | rollup rows | ingestion (4 clients × 5,000-event batches) | snapshot round, just loaded | snapshot round, settled (queries) | the first version's way | ours faster by |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            b.AppendLine(string.Create(Inv, $"| {r.Provider} | {r.Sessions:N0} | {r.RollupRows:N0} | {r.IngestEventsPerSecond:N0} events/s | {r.SnapshotMedianMs:F1} ms ({r.SnapshotQueries}) | {r.NaiveMedianMs:F1} ms | {r.NaiveMedianMs / r.SnapshotMedianMs:F1}× |"));
+            b.AppendLine(string.Create(Inv, $"| {r.Provider} | {r.Sessions:N0} | {r.RollupRows:N0} | {r.IngestEventsPerSecond:N0} events/s | {r.JustLoadedSnapshotMedianMs:F1} ms | {r.SnapshotMedianMs:F1} ms ({r.SnapshotQueries}) | {r.NaiveMedianMs:F1} ms | {r.NaiveMedianMs / r.SnapshotMedianMs:F1}× |"));
         }
         b.AppendLine();
         b.AppendLine("## The published app over HTTP");
@@ -41,14 +43,15 @@ internal static class Report
                      "with 1 and with 200 pollers of `/current`. Then session ingestion over HTTP (4 clients × 5,000-event batches of new sessions) " +
                      "and the process's resident memory (VmRSS) 10 s after it.");
         b.AppendLine();
-        b.AppendLine("| database | sessions | `/healthz` | `/current` (÷ healthz) | refresh (÷ healthz) | db transactions/s: 1 poller → 200 | HTTP ingestion | memory: idle → after ingestion (peak) |");
-        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine("| database | sessions | `/healthz` | `/current` (÷ healthz) | refresh (÷ healthz) | db transactions/s: 1 poller → 200 | HTTP ingestion | memory: idle → after ingestion (peak) | after ingestion: own / mapped files / shared |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var h in http)
         {
             var transactions = h.TransactionsPerSecondOnePoller is { } one ? string.Create(Inv, $"{one:F1} → {h.TransactionsPerSecondManyPollers:F1}") : "not measured (SQLite has no such counter)";
             b.AppendLine(string.Create(Inv, $"| {h.Provider} | {h.Sessions:N0} | {h.HealthzPerSecond:N0}/s | {h.CurrentPerSecond:N0}/s ({h.CurrentPerSecond / h.HealthzPerSecond:F2}) | " +
                                             $"{h.CardsPerSecond:N0}/s ({h.CardsPerSecond / h.HealthzPerSecond:F2}) | {transactions} | {h.IngestEventsPerSecond:N0} events/s ({h.IngestedEvents:N0}) | " +
-                                            $"{Mb(h.ResidentBytesIdle)} → {Mb(h.ResidentBytesAfterLoad)} ({Mb(h.PeakResidentBytes)}) |"));
+                                            $"{Mb(h.ResidentBytesIdle)} → {Mb(h.ResidentBytesAfterLoad)} ({Mb(h.PeakResidentBytes)}) | " +
+                                            $"{Mb(h.AfterLoadByKind.Anonymous)} / {Mb(h.AfterLoadByKind.Files)} / {Mb(h.AfterLoadByKind.Shared)} |"));
         }
         b.AppendLine();
         b.AppendLine("## Targets (issue 10)");
