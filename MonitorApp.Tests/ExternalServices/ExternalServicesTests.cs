@@ -277,6 +277,26 @@ public abstract class ExternalServicesTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task ARedirect_IsAFailedCheckNamingItsTarget_AndTheApiKeyNeverLeaves()
+    {
+        await using var server = await ProviderServer.StartAsync();
+        var settings = Settings(1, 5, ("livekit", "http", server.Url("/redirect-to-key")), ("daily_co", "statuspage", server.Url("/redirect-to-key")));
+        settings["ExternalServices:Services:livekit:Headers:x-api-key"] = "test-key";
+        settings["ExternalServices:Services:daily_co:Headers:x-api-key"] = "test-key";
+        await using var app = await IsolatedApp.StartAsync(provider, settings);
+
+        var checks = await Prober(app).CheckAllAsync(CancellationToken.None);
+        foreach (var name in new[] { "livekit", "daily_co" })
+        {
+            var check = checks.Single(c => c.Service == name);
+            Assert.Equal("down", check.Result);
+            Assert.Contains("HTTP 302", check.Detail);
+            Assert.Contains($"redirecting to http://localhost:{new Uri(server.BaseUrl).Port}/needs-key (not followed)", check.Detail);
+        }
+        Assert.DoesNotContain(server.Requests, r => r.Target.StartsWith("/needs-key"));
+    }
+
+    [SkippableFact]
     public async Task ChecksOlderThanTheRetention_ArePruned()
     {
         await using var server = await ProviderServer.StartAsync();

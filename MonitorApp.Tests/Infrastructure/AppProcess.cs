@@ -57,14 +57,22 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Runs one command-line command (<c>db migrate</c>, <c>tokens create …</c>) to its end.</summary>
+    /// <summary>Runs one command-line command (<c>db migrate</c>, <c>tokens create …</c>) to its end (killed, and a TimeoutException, after 2 minutes).</summary>
     public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, string? dll, params string[] args)
     {
         using var process = Process.Start(StartInfo(environment, dll, args))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{string.Join(' ', args)}` did not end within 2 minutes");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 

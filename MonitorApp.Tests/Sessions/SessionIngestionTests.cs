@@ -104,6 +104,51 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         Assert.Empty(await SessionsAsync(p));
     }
 
+    [SkippableTheory]
+    [InlineData("Care\u0000er", "U+0000")]            // a NUL byte once reached PostgreSQL and became a 500
+    [InlineData("Career\u202Egnirts", "U+202E")]       // a right-to-left override makes a name read as another
+    [InlineData("Career\uFFFD", "U+FFFD")]              // what a sender's broken text often turns into
+    [InlineData("Career\tLine", "U+0009")]
+    [InlineData("Career <b>", "U+003C")]
+    public async Task ACategoryWithCharactersOutsideTheNameRules_IsRefusedNamingTheField_AndNothingIsStored(string category, string found)
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"name-{Guid.NewGuid():N}";
+        var (status, json) = await PostAsync(client, Batch(
+            new { session_id = $"{p}-ok", type = "started", at = "2026-11-26T10:00:00Z", category = "Academic Stress", provider = "daily_co" },
+            new { session_id = $"{p}-bad", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
+        Assert.Equal("events[1].category", error.Name);
+        Assert.Contains(found, error.Value[0].GetString());
+        Assert.Empty(await SessionsAsync(p));
+    }
+
+    [SkippableFact]
+    public async Task ACategoryWithHalfASurrogatePair_IsRefusedNamingTheField()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"surrogate-{Guid.NewGuid():N}";
+        var (status, json) = await PostAsync(client,
+            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"2026-11-26T10:00:00Z","category":"Career\ud800","provider":"daily_co"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
+        Assert.Contains("events[0].category", error.Name);
+        Assert.Empty(await SessionsAsync(p));
+    }
+
+    [SkippableFact]
+    public async Task NamesInAnyScript_WithDigitsAndDotsDashesUnderscores_AreAccepted()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"script-{Guid.NewGuid():N}";
+        var (status, _) = await PostAsync(client, Batch(
+            new { session_id = $"{p}-1", type = "started", at = "2026-11-26T10:00:00Z", category = "Études_supérieures-2.0", provider = "daily_co" },
+            new { session_id = $"{p}-2", type = "started", at = "2026-11-26T10:00:00Z", category = "進路 相談", provider = "daily_co" }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["Études_supérieures-2.0", "進路 相談"], (await SessionsAsync(p)).Select(s => s.Category!.Name));
+    }
+
     [SkippableFact]
     public async Task UnknownProperty_Returns400NamingIt()
     {

@@ -48,22 +48,30 @@ public abstract class RequestTelemetryTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
-    public async Task OwnRequests_AreRecordedAndFlushed_ExcludingHealthProbes()
+    public async Task OwnRequests_OfAuthenticatedCallers_AreRecorded_AnAnonymousFloodIsNot()
     {
         await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Telemetry:RecordOwnRequests"] = "true" });
+        // An anonymous flood: pages, refused API calls (401), paths that match nothing (404), slow or not.
         var anonymous = app.App.CreateBrowserClient();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 20; i++)
+        {
             await anonymous.GetAsync("/login");
-        await anonymous.GetAsync("/api/admin/metrics/current"); // 401
+            await anonymous.GetAsync("/api/admin/metrics/current");
+            await anonymous.PostAsync("/api/ingest/requests", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+            await anonymous.GetAsync($"/no-such-page-{i}");
+        }
         for (var i = 0; i < 5; i++)
             await anonymous.GetAsync("/healthz");
+        // What an operator's tools do: two good calls and one with a bad parameter.
+        await app.Monitor.GetAsync("/api/admin/metrics/current");
+        await app.Monitor.GetAsync("/api/admin/metrics/current");
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Monitor.GetAsync("/api/admin/metrics/sessions?window=fortnight")).StatusCode);
         await app.FlushOwnRequestsAsync();
-        await app.RefreshAsync();
 
         var rows = await app.App.WithDbAsync(db => db.RequestRollups.AsNoTracking().Where(r => r.Service == "monitor-app").ToListAsync());
-        Assert.Equal(4, rows.Sum(r => r.Requests));
+        Assert.Equal(3, rows.Sum(r => r.Requests));
         Assert.Equal(0, rows.Sum(r => r.Errors5xx));
-        Assert.Equal(1, rows.Sum(r => r.Errors4xx)); // the 404
+        Assert.Equal(1, rows.Sum(r => r.Errors4xx)); // the bad parameter; none of the flood's 401s and 404s
     }
 
     [SkippableFact]
@@ -74,6 +82,25 @@ public abstract class RequestTelemetryTests(DatabaseProvider provider)
         var deleted = await app.App.Services.GetRequiredService<TelemetryRetention>().PruneAsync(CancellationToken.None);
         Assert.Equal(1, deleted);
         Assert.Equal(1, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task AServiceNameWithAControlCharacter_IsRefusedNamingTheField_AndNothingIsCounted()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var at = IsolatedApp.Iso(IsolatedApp.T0.AddMinutes(-1));
+        var response = await app.Ingest.PostAsJsonAsync("/api/ingest/requests", new
+        {
+            requests = new object[]
+            {
+                new { service = "platform-api", at, status = 200, duration_ms = 10 },
+                new { service = "platform\u0000api", at, status = 500, duration_ms = 10 },
+            },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains("U+0000", errors.GetProperty("requests[1].service")[0].GetString());
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
     }
 }
 

@@ -12,7 +12,11 @@ public static class MonitorCli
 {
     public static readonly IReadOnlySet<string> Commands = new HashSet<string> { "users", "tokens", "db" };
 
-    public static bool IsCliInvocation(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+    /// <summary>
+    /// Any first word is a command (a typo such as <c>audit lst</c> gets the usage and a non-zero exit, never a
+    /// web server started by mistake); only no arguments, or host settings (<c>--urls …</c>, <c>Key=value</c>), start the server.
+    /// </summary>
+    public static bool IsCliInvocation(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');
 
     /// <summary>Builds the app's services with <paramref name="addFeatures"/> (as the web server does) and runs one command.</summary>
     public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> addFeatures)
@@ -25,7 +29,8 @@ public static class MonitorCli
         addFeatures(builder);
         await using var app = builder.Build();
         // `db migrate` is how a PostgreSQL database gets its tables, so it must not insist they exist.
-        if (args[0] != "db")
+        // An unknown command is refused before the database is touched.
+        if (Commands.Contains(args[0]) && args[0] != "db")
             await DatabaseInitializer.InitializeAsync(app.Services, CancellationToken.None);
         return await RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
     }
@@ -37,6 +42,11 @@ public static class MonitorCli
         if (parsed.Errors.Count > 0)
         {
             await stderr.WriteLineAsync($"error: {string.Join(" ", parsed.Errors.Select(e => e.Message))} (see --help)");
+            if (!Commands.Contains(args[0]))
+            {
+                // Not a command at all: show what the commands are (with no arguments the app runs the web server).
+                await root.Parse("--help").InvokeAsync(new InvocationConfiguration { Output = stderr, Error = stderr });
+            }
             return 2;
         }
         try

@@ -17,6 +17,8 @@ public static class ExternalServicesSetup
                 client.MaxResponseContentBufferSize = ServiceProbe.MaxBodyBytes;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("MonitorApp-StatusProbe/1.0");
             })
+            // Never follow a redirect: the configured headers (an API key) would go wherever the answer points.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             // A timeout and nothing else: a retry would turn an outage into a slow success and hide it.
             .AddResilienceHandler("probe", (pipeline, context) =>
                 pipeline.AddTimeout(TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<ExternalServicesOptions>>().Value.TimeoutSeconds)));

@@ -95,8 +95,14 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         };
     }
 
-    private static string Describe(HttpResponseMessage response) =>
-        string.IsNullOrEmpty(response.ReasonPhrase) ? $"HTTP {(int)response.StatusCode}" : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+    private static string Describe(HttpResponseMessage response)
+    {
+        var status = string.IsNullOrEmpty(response.ReasonPhrase) ? $"HTTP {(int)response.StatusCode}" : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        // Redirects are not followed (the probe's headers, an API key among them, must not reach another host): say where it pointed.
+        return (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } target
+            ? $"{status} redirecting to {target} (not followed)"
+            : status;
+    }
 
     private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 }

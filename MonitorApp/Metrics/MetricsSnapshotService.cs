@@ -85,7 +85,7 @@ public sealed class MetricsSnapshotService(
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Metrics snapshot failed; keeping the last good figures, marked stale");
-                snapshot = Unreachable(now, ex);
+                snapshot = Unreachable(now);
             }
             latest = snapshot;
             Interlocked.Increment(ref version);
@@ -195,9 +195,10 @@ public sealed class MetricsSnapshotService(
             poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown);
     }
 
-    private MetricsSnapshot Unreachable(DateTime now, Exception error)
+    /// <summary>The figures when the database cannot be read. The reason shown is generic: the exception (logged by the caller) can carry host names and SQL.</summary>
+    private MetricsSnapshot Unreachable(DateTime now)
     {
-        var reason = $"database unreachable: {error.GetBaseException().Message}";
+        const string reason = "database unreachable";
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         var previous = latest;
         if (previous is null)

@@ -33,7 +33,7 @@ public static class SessionEventRules
 {
     public const int MaxEventsPerBatch = 5_000;
     public const int MaxSessionIdLength = 128;
-    public const int MaxCategoryLength = 100;
+    public const int MaxCategoryLength = DisplayNames.MaxLength;
     public const long MaxBodyBytes = 2 * 1024 * 1024;
 
     private static readonly Dictionary<string, SessionEventType> Types = new()
@@ -97,8 +97,8 @@ public static class SessionEventRules
         }
 
         var category = e.Category?.Trim();
-        if (category is not null && (category.Length == 0 || category.Length > MaxCategoryLength))
-            errors.Add("category", $"must be 1 to {MaxCategoryLength} characters.");
+        if (category is not null && DisplayNames.Problem(category) is { } categoryProblem)
+            errors.Add("category", categoryProblem);
 
         if (type == SessionEventType.Started)
         {

@@ -75,8 +75,10 @@ public static class RequestIngestApi
 
     private static (string Service, DateTime At, int Status, double DurationMs) Check(RequestOutcomeDto r, ItemErrors errors)
     {
-        if (string.IsNullOrWhiteSpace(r.Service) || r.Service.Length > 100)
-            errors.Add("service", "is required: 1 to 100 characters.");
+        if (string.IsNullOrWhiteSpace(r.Service))
+            errors.Add("service", $"is required: 1 to {DisplayNames.MaxLength} characters.");
+        else if (DisplayNames.Problem(r.Service.Trim()) is { } serviceProblem)
+            errors.Add("service", serviceProblem);
         if (!SessionEventRules.TryParseInstant(r.At, out var at))
             errors.Add("at", $"'{r.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
         if (r.Status is not (>= 100 and <= 599))

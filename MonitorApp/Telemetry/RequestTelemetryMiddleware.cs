@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace MonitorApp.Telemetry;
 
-/// <summary>Records this app's own requests (not static files, health probes or the event stream).</summary>
+/// <summary>
+/// Records this app's own requests (not static files, health probes or the event stream) — only those that
+/// matched an endpoint and came from an authenticated caller, so an anonymous flood of 401s and 404s cannot
+/// dilute the error rate, and a slow anonymous upload cannot raise the p95.
+/// </summary>
 public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestRecorder recorder, TimeProvider time, IOptions<TelemetryOptions> options)
 {
     private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/lib", "/css", "/js", "/favicon.ico", "/admin/dashboard/stream"];
@@ -34,7 +38,8 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestReco
         }
         finally
         {
-            recorder.Record(options.Value.ServiceName, time.GetUtcNow().UtcDateTime, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (context.GetEndpoint() is not null && context.User.Identity?.IsAuthenticated == true)
+                recorder.Record(options.Value.ServiceName, time.GetUtcNow().UtcDateTime, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 }

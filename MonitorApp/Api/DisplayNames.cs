@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+
+namespace MonitorApp.Api;
+
+/// <summary>
+/// Names that senders choose and every operator then reads — counselor categories, service names: letters
+/// (any script), digits, spaces and <c>. _ -</c>, 1 to 100 characters. That leaves out control characters (a
+/// NUL byte once reached PostgreSQL and became a 500), bidirectional overrides (which can make one name look
+/// like another on the dashboard) and broken UTF-16.
+/// </summary>
+public static class DisplayNames
+{
+    public const int MaxLength = 100;
+
+    /// <summary>Null when <paramref name="name"/> (already trimmed) is acceptable, else why not, for a ProblemDetails.</summary>
+    public static string? Problem(string name)
+    {
+        if (name.Length is 0 or > MaxLength)
+            return $"must be 1 to {MaxLength} characters.";
+        var position = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            // A lone surrogate comes out of EnumerateRunes as U+FFFD, which is not a letter.
+            if (!Rune.IsLetter(rune) && !Rune.IsDigit(rune) && rune.Value is not (' ' or '.' or '_' or '-'))
+            {
+                var shown = rune == Rune.ReplacementChar && !name.Contains('\uFFFD') ? "a broken UTF-16 surrogate" : $"U+{rune.Value:X4}";
+                return $"may contain only letters, digits, spaces and . _ - (found {shown} at position {position.ToString(CultureInfo.InvariantCulture)}).";
+            }
+            position += rune.Utf16SequenceLength;
+        }
+        return null;
+    }
+}
