@@ -23,10 +23,14 @@ builder.WebHost.UseStaticWebAssets();
 AddFeatures(builder);
 var app = builder.Build();
 
+app.UseKnownProxies(); // X-Forwarded-For/-Proto from Proxy:KnownProxies / Proxy:KnownNetworks only (Web/ProxySetup.cs)
 app.UseRequestTelemetry();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
+{
     app.UseExceptionHandler();
+    app.UseHsts(); // on HTTPS requests only (directly or through a known proxy)
+}
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -34,7 +38,10 @@ app.UseOutputCache(); // after authorization: only the dashboard's card refresh 
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapProbeEndpoints();
-app.MapOpenApi().AllowAnonymous();
+// The API's description is for signed-in users and token holders, except on a developer's machine.
+var openApi = app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+    openApi.AllowAnonymous();
 app.MapIngestApi();
 app.MapMetricsApi();
 app.MapDashboardStream();
@@ -50,6 +57,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     // order, before anything else reads the database (the data-protection key ring among them).
     builder.Services.AddMonitorDatabase();
     builder.Services.AddWebDefaults();
+    builder.Services.AddProxySupport();
     builder.Services.AddMonitorAuth();
     builder.Services.AddSessionIngestion();
     builder.Services.AddRequestTelemetry();

@@ -79,7 +79,7 @@ public abstract class CliTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/ingest/session-events", body)).StatusCode);
 
         var list = await CliRunner.RunAsync(app, "tokens", "list");
-        Assert.Matches($@"{Regex(name)}\s+INGEST\s+\S+ \S+\s+\S+ \S+\s+active", list.Stdout);
+        Assert.Matches($@"{Regex(name)}\s+INGEST\s+\S+ \S+\s+\S+ \S+\s+\S+ \S+\s+active", list.Stdout); // created, expires, last used
         Assert.DoesNotContain(secret, list.Stdout);
 
         Assert.Equal(0, (await CliRunner.RunAsync(app, "tokens", "revoke", "--name", name)).Code);

@@ -36,9 +36,13 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task OpenApiDocument_DescribesMetricsAndIngestionRoutes_WithTheir401And403()
+    public async Task OpenApiDocument_NeedsACallerOutsideDevelopment_AndDescribesMetricsAndIngestionRoutes_WithTheir401And403()
     {
-        var response = await fixture.App.CreateBrowserClient().GetAsync("/openapi/v1.json");
+        var anonymous = await fixture.App.CreateBrowserClient().GetAsync("/openapi/v1.json");
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode); // the sign-in page, or 401 for a JSON client
+        Assert.DoesNotContain("/api/ingest", await anonymous.Content.ReadAsStringAsync());
+
+        var response = await (await fixture.App.CreateTokenClientAsync(Roles.Ingest)).GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
         foreach (var (path, verb) in new[]

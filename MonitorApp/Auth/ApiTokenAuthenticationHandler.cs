@@ -35,7 +35,7 @@ public sealed class ApiTokenAuthenticationHandler(
         // this instance forgets the token at once; one on another instance counts after FreshFor at most.
         var token = recentlyVerified.RecallFresh(hash, now);
         if (token is not null)
-            return Success(token);
+            return token.ExpiresAt <= now ? Expired(hash) : Success(token);
         var generation = recentlyVerified.Generation;
         try
         {
@@ -43,13 +43,15 @@ public sealed class ApiTokenAuthenticationHandler(
             var db = Context.RequestServices.GetRequiredService<MonitorDbContext>();
             token = await db.ApiTokens.AsNoTracking()
                 .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-                .Select(t => new VerifiedToken(t.Id, t.Name, t.Role, t.LastUsedAt))
+                .Select(t => new VerifiedToken(t.Id, t.Name, t.Role, t.LastUsedAt, t.ExpiresAt))
                 .SingleOrDefaultAsync(Context.RequestAborted);
             if (token is null)
             {
                 recentlyVerified.Forget(hash);
                 return AuthenticateResult.Fail("Unknown or revoked API token.");
             }
+            if (token.ExpiresAt <= now)
+                return Expired(hash);
             if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
             {
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
@@ -65,11 +67,19 @@ public sealed class ApiTokenAuthenticationHandler(
             token = recentlyVerified.Recall(hash, now);
             if (token is null)
                 throw;
+            if (token.ExpiresAt <= now)
+                return Expired(hash);
             Logger.LogWarning("Database unreachable; accepting API token '{Name}' verified in the last {Minutes} minutes",
                 token.Name, RecentlyVerifiedTokens.OutageGrace.TotalMinutes);
         }
 
         return Success(token);
+    }
+
+    private AuthenticateResult Expired(string hash)
+    {
+        recentlyVerified.Forget(hash);
+        return AuthenticateResult.Fail("Expired API token.");
     }
 
     private static AuthenticateResult Success(VerifiedToken token)
@@ -102,7 +112,7 @@ public sealed class ApiTokenAuthenticationHandler(
     }
 }
 
-public sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt);
+public sealed record VerifiedToken(int Id, string Name, string Role, DateTime? LastUsedAt, DateTime? ExpiresAt);
 
 /// <summary>
 /// Tokens this instance verified against the database lately: trusted without a lookup for

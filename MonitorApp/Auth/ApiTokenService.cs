@@ -3,25 +3,35 @@ using MonitorApp.Data;
 
 namespace MonitorApp.Auth;
 
-public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
+public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, DateTime? ExpiresAt)
+{
+    /// <summary>active, revoked, or expired at <paramref name="now"/>.</summary>
+    public string StateAt(DateTime now) => RevokedAt is not null ? "revoked" : ExpiresAt <= now ? "expired" : "active";
+}
 
 /// <summary>Creates, lists and revokes API tokens; used by the CLI and the admin pages alike.</summary>
 public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified, ClusterNotifications cluster)
 {
-    /// <summary>Returns the secret, to be shown once; refuses an unknown role or a name already taken.</summary>
-    public async Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken)
+    /// <summary>Returns the secret, to be shown once; the token expires after the default lifetime.</summary>
+    public Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken) =>
+        CreateAsync(name, role, ApiToken.DefaultLifetime, cancellationToken);
+
+    /// <summary>Returns the secret, to be shown once; refuses an unknown role or a name already taken. A null lifetime: never expires.</summary>
+    public async Task<string> CreateAsync(string name, string role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
         if (!Roles.TokenRoles.Contains(role))
             throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.TokenRoles)}", "role");
         if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
             throw new AdminRefusal($"a token named '{name}' already exists", "name");
         var secret = ApiToken.NewSecret();
+        var now = time.GetUtcNow().UtcDateTime;
         db.ApiTokens.Add(new ApiToken
         {
             Name = name,
             Role = role,
             TokenHash = ApiToken.Hash(secret),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
         return secret;
@@ -30,7 +40,7 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
     public Task<List<ApiTokenRow>> ListAsync(CancellationToken cancellationToken) =>
         db.ApiTokens.AsNoTracking()
             .OrderBy(t => t.Name)
-            .Select(t => new ApiTokenRow(t.Name, t.Role, t.CreatedAt, t.LastUsedAt, t.RevokedAt))
+            .Select(t => new ApiTokenRow(t.Name, t.Role, t.CreatedAt, t.LastUsedAt, t.RevokedAt, t.ExpiresAt))
             .ToListAsync(cancellationToken);
 
     /// <summary>Revokes an active token; refuses a name with no active token.</summary>

@@ -68,7 +68,8 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.SystemMonitor, Roles.SuperAdmin))
             .AddPolicy(Policies.Ingest, p => p.RequireRole(Roles.Ingest, Roles.SuperAdmin))
-            .AddPolicy(Policies.SuperAdmin, p => p.RequireRole(Roles.SuperAdmin))
+            // Administration is for a signed-in person: a token, whatever its role, is never enough.
+            .AddPolicy(Policies.SuperAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.SuperAdmin))
             // Everything needs a signed-in caller unless it says otherwise (login page, health, assets).
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 

@@ -27,13 +27,18 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     public async Task SetRoleAsync(string email, string role)
     {
         RequireRole(role);
+        using var turn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await FindAsync(email);
+        if (role != Roles.SuperAdmin)
+            await RefuseToLeaveNoSuperAdminAsync(user, $"cannot make '{email}' {role}");
         var current = await users.GetRolesAsync(user);
         if (current.Count > 0)
             Check(await users.RemoveFromRolesAsync(user, current), $"cannot change the role of '{email}'");
         Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
         // A new stamp ends existing sign-ins at their next request; the next sign-in carries the new role.
         await users.UpdateSecurityStampAsync(user);
+        await transaction.CommitAsync();
         await ForgetSignInsAsync(user);
     }
 
@@ -56,11 +61,40 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     /// <summary>No sign-in any more, and current sign-ins end at their next request.</summary>
     public async Task DisableAsync(string email)
     {
+        using var turn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await FindAsync(email);
+        await RefuseToLeaveNoSuperAdminAsync(user, $"cannot disable '{email}'");
         user.IsDisabled = true;
         Check(await users.UpdateAsync(user), $"cannot disable '{email}'");
         await users.UpdateSecurityStampAsync(user);
+        await transaction.CommitAsync();
         await ForgetSignInsAsync(user);
+    }
+
+    /// <summary>Whether <paramref name="principal"/> is the user with this e-mail, by account id (not by comparing e-mail text).</summary>
+    public async Task<bool> IsSameUserAsync(System.Security.Claims.ClaimsPrincipal principal, string email) =>
+        users.GetUserId(principal) is { } id && (await users.FindByEmailAsync(email))?.Id == id;
+
+    /// <summary>
+    /// There is always at least one enabled SUPER_ADMIN, or nobody could administer the app: taking the role or the
+    /// account away from the last one is refused. Counted by account id inside the caller's transaction; on PostgreSQL
+    /// a transaction lock makes two such changes take turns, so two admins cannot demote each other at once.
+    /// </summary>
+    private async Task RefuseToLeaveNoSuperAdminAsync(AppUser user, string what)
+    {
+        if (user.IsDisabled || !await users.IsInRoleAsync(user, Roles.SuperAdmin))
+            return;
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('monitorapp-super-admins'))");
+        var others = await (
+            from ur in db.UserRoles
+            join r in db.Roles on ur.RoleId equals r.Id
+            join u in db.Users on ur.UserId equals u.Id
+            where r.Name == Roles.SuperAdmin && !u.IsDisabled && u.Id != user.Id
+            select u.Id).AnyAsync();
+        if (!others)
+            throw new AdminRefusal($"{what}: they are the last enabled SUPER_ADMIN; make another user SUPER_ADMIN first");
     }
 
     public async Task<List<UserRow>> ListAsync(CancellationToken cancellationToken)

@@ -78,8 +78,18 @@ public static class MonitorCli
         var usersDisable = new Command("disable", "Disable a user: no sign-in, and current sign-ins stop working.") { email };
         usersDisable.SetAction((p, ct) => WithServices(services, s => UsersDisableAsync(s, p.GetValue(email)!, stdout)));
 
-        var tokensCreate = new Command("create", "Create an API token; the secret is printed once, alone on the last line.") { name, tokenRole };
-        tokensCreate.SetAction((p, ct) => WithServices(services, s => TokensCreateAsync(s, p.GetValue(name)!, p.GetValue(tokenRole)!, stdout)));
+        var expiresIn = new Option<string>("--expires-in")
+        {
+            Description = "How long the token works: e.g. 90d, 12h, 30m, or never.",
+            DefaultValueFactory = _ => "90d",
+        };
+        expiresIn.Validators.Add(result =>
+        {
+            if (!ApiToken.TryParseLifetime(result.GetValueOrDefault<string>(), out _, out var error))
+                result.AddError($"--expires-in: {error}");
+        });
+        var tokensCreate = new Command("create", "Create an API token; the secret is printed once, alone on the last line.") { name, tokenRole, expiresIn };
+        tokensCreate.SetAction((p, ct) => WithServices(services, s => TokensCreateAsync(s, p.GetValue(name)!, p.GetValue(tokenRole)!, p.GetValue(expiresIn)!, stdout)));
         var tokensList = new Command("list", "List API tokens (never their secrets).");
         tokensList.SetAction((p, ct) => WithServices(services, s => TokensListAsync(s, stdout)));
         var tokensRevoke = new Command("revoke", "Revoke an API token; it stops working at once.") { name };
@@ -149,21 +159,25 @@ public static class MonitorCli
         await stdout.WriteLineAsync($"{email} is disabled");
     }
 
-    private static async Task TokensCreateAsync(IServiceProvider s, string name, string role, TextWriter stdout)
+    private static async Task TokensCreateAsync(IServiceProvider s, string name, string role, string expiresIn, TextWriter stdout)
     {
-        var created = await s.GetRequiredService<ApiTokenService>().CreateAsync(name, role, CancellationToken.None);
-        await stdout.WriteLineAsync($"created token '{name}' ({role}); copy it now, it is not shown again:");
+        ApiToken.TryParseLifetime(expiresIn, out var lifetime, out _); // validated by the option
+        var created = await s.GetRequiredService<ApiTokenService>().CreateAsync(name, role, lifetime, CancellationToken.None);
+        var expiry = lifetime is { } l ? $"expires {(s.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime + l):yyyy-MM-dd HH:mm} UTC" : "never expires";
+        await stdout.WriteLineAsync($"created token '{name}' ({role}, {expiry}); copy it now, it is not shown again:");
         await stdout.WriteLineAsync(created);
     }
 
     private static async Task TokensListAsync(IServiceProvider s, TextWriter stdout)
     {
         var tokens = await s.GetRequiredService<ApiTokenService>().ListAsync(CancellationToken.None);
-        await stdout.WriteLineAsync($"{"NAME",-30} {"ROLE",-16} {"CREATED (UTC)",-20} {"LAST USED (UTC)",-20} STATE");
+        var now = s.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        await stdout.WriteLineAsync($"{"NAME",-30} {"ROLE",-16} {"CREATED (UTC)",-20} {"EXPIRES (UTC)",-20} {"LAST USED (UTC)",-20} STATE");
         foreach (var t in tokens)
         {
             await stdout.WriteLineAsync(
-                $"{t.Name,-30} {t.Role,-16} {t.CreatedAt:yyyy-MM-dd HH:mm,-20} {(t.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm") : "never"),-20} {(t.RevokedAt is null ? "active" : "revoked")}");
+                $"{t.Name,-30} {t.Role,-16} {t.CreatedAt:yyyy-MM-dd HH:mm,-20} {(t.ExpiresAt is { } expires ? expires.ToString("yyyy-MM-dd HH:mm") : "never"),-20} " +
+                $"{(t.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm") : "never"),-20} {t.StateAt(now)}");
         }
     }
 

@@ -20,6 +20,14 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
             Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
             Assert.Contains("/access-denied", refused.Headers.Location!.OriginalString);
         }
+
+        // A SUPER_ADMIN token administers nothing: the pages and their handlers want a signed-in person.
+        var token = await App.CreateTokenClientAsync(Roles.SuperAdmin);
+        foreach (var path in new[] { "/admin/users", "/admin/tokens" })
+            Assert.NotEqual(HttpStatusCode.OK, (await token.GetAsync(path)).StatusCode);
+        var post = await token.PostAsync("/admin/tokens?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string> { ["Create.Name"] = "via-token", ["Create.Role"] = Roles.SystemMonitor }));
+        Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+        Assert.False(await App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.ApiTokens, t => t.Name == "via-token")));
     }
 
     [Fact]
@@ -108,7 +116,7 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
         Assert.Contains($"a token named '{name}' already exists", duplicate.QuerySelector(".validation-summary")!.TextContent);
 
         var revoked = await MonitorAppFactory.ParseAsync(await admin.SubmitFormAsync(page, $"tr[data-token='{name}'] form", new()));
-        Assert.StartsWith("revoked", revoked.QuerySelectorAll($"tr[data-token='{name}'] td")[3].TextContent.Trim());
+        Assert.StartsWith("revoked", revoked.QuerySelectorAll($"tr[data-token='{name}'] td")[4].TextContent.Trim());
         Assert.Null(revoked.QuerySelector(".validation-summary"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/admin/metrics/current")).StatusCode);
     }

@@ -209,6 +209,10 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_used_at");

@@ -8,7 +8,7 @@ namespace MonitorApp.Pages.Admin.Tokens;
 
 /// <summary>SUPER_ADMIN: create API tokens (the secret is shown once) and revoke them.</summary>
 [Authorize(Policy = Policies.SuperAdmin)]
-public sealed class IndexModel(ApiTokenService tokens) : PageModel
+public sealed class IndexModel(ApiTokenService tokens, TimeProvider time) : PageModel
 {
     public List<ApiTokenRow> Tokens { get; private set; } = [];
     public string? Message { get; private set; }
@@ -24,7 +24,17 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
 
         [Required]
         public string Role { get; set; } = Roles.Ingest;
+
+        /// <summary>One of <see cref="Lifetimes"/>.</summary>
+        [Required]
+        public string ExpiresIn { get; set; } = "90d";
     }
+
+    /// <summary>The lifetimes the form offers (the command line takes any).</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> Lifetimes =
+        [("30d", "30 days"), ("90d", "90 days"), ("365d", "1 year"), ("never", "never")];
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task OnGetAsync(CancellationToken ct) => Tokens = await tokens.ListAsync(ct);
 
@@ -35,12 +45,14 @@ public sealed class IndexModel(ApiTokenService tokens) : PageModel
         {
             try
             {
-                Secret = await tokens.CreateAsync(Create.Name, Create.Role, ct);
+                if (!Lifetimes.Any(l => l.Value == Create.ExpiresIn) || !ApiToken.TryParseLifetime(Create.ExpiresIn, out var lifetime, out _))
+                    throw new AdminRefusal($"choose how long the token works: {string.Join(", ", Lifetimes.Select(l => l.Label))}", "expires_in");
+                Secret = await tokens.CreateAsync(Create.Name, Create.Role, lifetime, ct);
                 Message = $"Created token '{Create.Name}' ({Create.Role}). Copy it now; it is not shown again:";
             }
             catch (AdminRefusal ex)
             {
-                ModelState.AddModelError(ex.Field == "role" ? "Create.Role" : "Create.Name", ex.Message);
+                ModelState.AddModelError(ex.Field switch { "role" => "Create.Role", "expires_in" => "Create.ExpiresIn", _ => "Create.Name" }, ex.Message);
             }
         }
         return await PageWithTokensAsync(ct);

@@ -46,7 +46,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostSetRoleAsync(string email, string role, CancellationToken ct)
     {
-        if (IsSelf(email))
+        if (await admin.IsSameUserAsync(User, email))
             ModelState.AddModelError(string.Empty, "You cannot change your own role: ask another SUPER_ADMIN, so nobody locks the last one out.");
         else
             await RunAsync(async () => { await admin.SetRoleAsync(email, role); Message = $"{email} is now {role}."; }, string.Empty);
@@ -55,14 +55,12 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public async Task<IActionResult> OnPostDisableAsync(string email, CancellationToken ct)
     {
-        if (IsSelf(email))
+        if (await admin.IsSameUserAsync(User, email))
             ModelState.AddModelError(string.Empty, "You cannot disable your own account.");
         else
             await RunAsync(async () => { await admin.DisableAsync(email); Message = $"{email} is disabled; their sign-ins end at their next request."; }, string.Empty);
         return await PageWithUsersAsync(ct);
     }
-
-    private bool IsSelf(string email) => string.Equals(email, User.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
     private async Task RunAsync(Func<Task> action, string field)
     {
