@@ -57,7 +57,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     // order, before anything else reads the database (the data-protection key ring among them).
     builder.Services.AddMonitorDatabase();
     builder.Services.AddWebDefaults();
-    builder.Services.AddProxySupport();
+    builder.Services.AddProxyAndTransportSecurity();
     builder.Services.AddMonitorAuth();
     builder.Services.AddSessionIngestion();
     builder.Services.AddRequestTelemetry();

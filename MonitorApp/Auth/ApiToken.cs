@@ -21,7 +21,9 @@ public sealed class ApiToken
 
     public const string Prefix = "mon_";
 
-    /// <summary>What a token lives when nothing else is asked for.</summary>
+    /// <summary>What a token lives when nothing else is asked for, as an operator writes it (the command line's and the page's default).</summary>
+    public const string DefaultLifetimeText = "90d";
+
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
 
     /// <summary>

@@ -81,7 +81,7 @@ public static class MonitorCli
         var expiresIn = new Option<string>("--expires-in")
         {
             Description = "How long the token works: e.g. 90d, 12h, 30m, or never.",
-            DefaultValueFactory = _ => "90d",
+            DefaultValueFactory = _ => ApiToken.DefaultLifetimeText,
         };
         expiresIn.Validators.Add(result =>
         {

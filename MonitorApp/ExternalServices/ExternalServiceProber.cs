@@ -42,6 +42,8 @@ public sealed class ExternalServiceProber(
 
     private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SemaphoreSlim rounds = new(1, 1);
+    private DateTimeOffset lastRoundAt = DateTimeOffset.MinValue;
     private readonly Dictionary<string, ServiceState> states = new(StringComparer.Ordinal);
     private readonly List<ServiceCheck> unsaved = [];
     private bool restored;
@@ -56,11 +58,11 @@ public sealed class ExternalServiceProber(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), time);
         try
         {
-            await RoundAsync(stoppingToken);
+            await RoundAsync(scheduled: false, stoppingToken);
             firstRound.TrySetResult();
             var takeovers = RoundOnEachTakeoverAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
-                await RoundAsync(stoppingToken);
+                await RoundAsync(scheduled: true, stoppingToken);
             await takeovers;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -76,7 +78,7 @@ public sealed class ExternalServiceProber(
             while (true)
             {
                 await election.NextTermAsync(stoppingToken);
-                await RoundAsync(stoppingToken);
+                await RoundAsync(scheduled: false, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,7 +86,28 @@ public sealed class ExternalServiceProber(
         }
     }
 
-    private async Task RoundAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One round, never two at once. A scheduled round that comes less than half an interval after the last one
+    /// (a takeover round just ran) is skipped, so a takeover neither stores a check twice nor counts a failure twice.
+    /// </summary>
+    private async Task RoundAsync(bool scheduled, CancellationToken stoppingToken)
+    {
+        await rounds.WaitAsync(stoppingToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (scheduled && now - lastRoundAt < TimeSpan.FromSeconds(options.Value.IntervalSeconds / 2.0))
+                return;
+            lastRoundAt = now;
+            await ElectedRoundAsync(stoppingToken);
+        }
+        finally
+        {
+            rounds.Release();
+        }
+    }
+
+    private async Task ElectedRoundAsync(CancellationToken stoppingToken)
     {
         try
         {

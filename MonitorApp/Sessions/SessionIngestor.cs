@@ -29,9 +29,9 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             {
                 return await StoreAsync(events, cancellationToken);
             }
-            catch (Exception ex) when (attempt < MaxAttempts && IsConcurrentInsert(ex))
+            catch (Exception ex) when (attempt < MaxAttempts && IsRetryableConflict(ex))
             {
-                // Another batch created the same session or category between our read and our write;
+                // Another batch created the same session between our read and our write, or the two deadlocked;
                 // reading again sees its row, and every event is an idempotent update of it.
                 logger.LogInformation(ex, "Concurrent ingestion conflict, retrying (attempt {Attempt})", attempt);
                 db.ChangeTracker.Clear();
@@ -41,14 +41,15 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
 
     /// <summary>
     /// A session another batch created between our read and our write (a unique violation), or a deadlock with
-    /// another batch, however EF or Npgsql wrapped it: the batch is simply tried again.
+    /// another batch, however EF or Npgsql wrapped it: the batch is simply tried again. (SQLite writers take
+    /// turns, so there only a unique key taken by another process qualifies.)
     /// </summary>
-    private static bool IsConcurrentInsert(Exception ex)
+    private static bool IsRetryableConflict(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
             if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected }
-                || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }) // SQLITE_CONSTRAINT
+                || e is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 }) // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
                 return true;
         }
         return false;

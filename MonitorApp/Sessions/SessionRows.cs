@@ -12,6 +12,9 @@ namespace MonitorApp.Sessions;
 /// </summary>
 internal static class SessionRows
 {
+    /// <summary>Every column of <c>sessions</c>, in the order of the arrays below (a test compares it with the EF model).</summary>
+    internal const string Columns = "session_id, category_id, provider, started_at, last_seen_at, ended_at, quality, quality_at";
+
     /// <summary>Inserts the new sessions (a session another batch created meanwhile fails the insert, so the caller retries) and updates the changed ones.</summary>
     public static async Task WriteAsync(MonitorDbContext db, IReadOnlyList<Session> inserted, IReadOnlyList<Session> updated, CancellationToken cancellationToken)
     {
@@ -24,7 +27,6 @@ internal static class SessionRows
             return;
         }
 
-        const string Columns = "session_id, category_id, provider, started_at, last_seen_at, ended_at, quality, quality_at";
         const string FromArrays = "unnest(@ids, @categories, @providers, @started, @seen, @ended, @qualities, @quality_at) " +
                                   "AS u(session_id, category_id, provider, started_at, last_seen_at, ended_at, quality, quality_at)";
         if (inserted.Count > 0)

@@ -72,7 +72,7 @@ public sealed record RollupTables(string Table, string TimeColumn, int MinutesPe
     /// <summary>Service, the error counters and one counter per latency bucket (shadow properties from the bucket list).</summary>
     internal static void ConfigureCounters<T>(EntityTypeBuilder<T> builder) where T : class
     {
-        builder.Property<string>("Service").HasMaxLength(100);
+        builder.Property<string>("Service").HasMaxLength(MonitorApp.Api.DisplayNames.MaxLength);
         builder.Property<long>("Errors5xx").HasColumnName("errors_5xx");
         builder.Property<long>("Errors4xx").HasColumnName("errors_4xx");
         foreach (var bucket in LatencyBucket.All)

@@ -4,24 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace MonitorApp.Web;
 
-/// <summary>
-/// Section <c>Proxy</c>: the TLS-terminating proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed.
-/// None by default: a forwarded header from anyone else is ignored, so a client cannot claim another address or HTTPS.
-/// </summary>
-public sealed class ProxyOptions
-{
-    public const string Section = "Proxy";
-
-    /// <summary>Addresses of the proxies, e.g. <c>10.0.0.5</c>.</summary>
-    public List<string> KnownProxies { get; set; } = [];
-
-    /// <summary>Networks of the proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
-    public List<string> KnownNetworks { get; set; } = [];
-}
-
 public static class ProxySetup
 {
-    public static IServiceCollection AddProxySupport(this IServiceCollection services)
+    /// <summary>Known proxies, and what follows from a request being HTTPS: Secure cookies, HSTS.</summary>
+    public static IServiceCollection AddProxyAndTransportSecurity(this IServiceCollection services)
     {
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Proxy:KnownProxies must list IP addresses, e.g. 10.0.0.5.")

@@ -27,12 +27,12 @@ public sealed class IndexModel(ApiTokenService tokens, TimeProvider time) : Page
 
         /// <summary>One of <see cref="Lifetimes"/>.</summary>
         [Required]
-        public string ExpiresIn { get; set; } = "90d";
+        public string ExpiresIn { get; set; } = ApiToken.DefaultLifetimeText;
     }
 
     /// <summary>The lifetimes the form offers (the command line takes any).</summary>
     public static readonly IReadOnlyList<(string Value, string Label)> Lifetimes =
-        [("30d", "30 days"), ("90d", "90 days"), ("365d", "1 year"), ("never", "never")];
+        [("30d", "30 days"), (ApiToken.DefaultLifetimeText, "90 days"), ("365d", "1 year"), ("never", "never")];
 
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
