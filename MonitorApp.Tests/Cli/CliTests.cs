@@ -32,7 +32,7 @@ public abstract class CliTests(AppFixture fixture)
         var result = await CliRunner.RunAsync(app, "users", "add", "--email", email, "--role", Roles.SuperAdmin);
 
         Assert.Equal(0, result.Code);
-        var password = result.Stdout.Split('\n').Single(l => l.StartsWith("password (shown once): ", StringComparison.Ordinal))["password (shown once): ".Length..].Trim();
+        var password = AppProcess.GeneratedPassword(result.Stdout);
         Assert.True(password.Length >= 16);
         Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(app.CreateBrowserClient(), email, password)).StatusCode);
     }

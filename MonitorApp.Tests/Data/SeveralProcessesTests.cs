@@ -64,9 +64,7 @@ public sealed class SeveralProcessesTests(ITestOutputHelper output)
         var settings = await MigratedAsync(database);
         var ingestToken = await AppProcess.CreateTokenAsync(settings, null, "ingest", Roles.Ingest);
         var readToken = await AppProcess.CreateTokenAsync(settings, null, "reader", Roles.SystemMonitor);
-        var (code, stdout, stderr) = await AppProcess.RunAsync(settings, null, "users", "add", "--email", "operator@example.test", "--role", Roles.SystemMonitor);
-        Assert.True(code == 0, stderr);
-        var password = stdout.Split('\n').Single(l => l.StartsWith("password (shown once): "))["password (shown once): ".Length..].Trim();
+        var password = await AppProcess.AddUserAsync(settings, null, "operator@example.test", Roles.SystemMonitor);
         await using var a = await AppProcess.StartAsync(settings);
         await using var b = await AppProcess.StartAsync(settings);
 
@@ -118,17 +116,9 @@ public sealed class SeveralProcessesTests(ITestOutputHelper output)
 
     private static async Task<Dictionary<string, string>> MigratedAsync(TestDatabase database)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = "Postgres",
-            ["ConnectionStrings__Monitor"] = database.ConnectionString + ";Maximum Pool Size=20",
-            ["ExternalServices__IntervalSeconds"] = ProbeSeconds.ToString(),
-            ["ExternalServices__TimeoutSeconds"] = "2",
-            ["ExternalServices__Services__daily_co__Enabled"] = "false",
-            ["ExternalServices__Services__livekit__Enabled"] = "false",
-            ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
-        };
+        var settings = AppProcess.ProductionSettings(DatabaseProvider.Postgres, database.ConnectionString + ";Maximum Pool Size=20");
+        settings["ExternalServices__IntervalSeconds"] = ProbeSeconds.ToString();
+        settings["ExternalServices__TimeoutSeconds"] = "2";
         var (code, _, stderr) = await AppProcess.RunAsync(settings, null, "db", "migrate");
         Assert.True(code == 0, stderr);
         return settings;

@@ -76,6 +76,37 @@ public sealed class AppProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Settings for a process on a SQLite file in <paramref name="folder"/>, as a deployment runs it (see the overload).</summary>
+    public static Dictionary<string, string> ProductionSettings(string folder) =>
+        ProductionSettings(MonitorApp.Data.DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "monitor.db")}");
+
+    /// <summary>Settings for a process on its own database, as a deployment runs it: Production, the providers not probed (no internet here).</summary>
+    public static Dictionary<string, string> ProductionSettings(MonitorApp.Data.DatabaseProvider provider, string connectionString) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Database__Provider"] = provider.ToString(),
+        ["ConnectionStrings__Monitor"] = connectionString,
+        ["ExternalServices__Services__daily_co__Enabled"] = "false",
+        ["ExternalServices__Services__livekit__Enabled"] = "false",
+        ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
+    };
+
+    /// <summary>Adds a user through the command line with a generated password and returns that password.</summary>
+    public static async Task<string> AddUserAsync(IReadOnlyDictionary<string, string> environment, string? dll, string email, string role)
+    {
+        var (code, stdout, stderr) = await RunAsync(environment, dll, "users", "add", "--email", email, "--role", role);
+        if (code != 0)
+            throw new InvalidOperationException($"users add failed ({code}): {stderr}");
+        return GeneratedPassword(stdout);
+    }
+
+    /// <summary>The password a command printed once (<c>password (shown once): …</c>).</summary>
+    public static string GeneratedPassword(string stdout)
+    {
+        const string Label = "password (shown once): ";
+        return stdout.Split('\n').Single(l => l.StartsWith(Label, StringComparison.Ordinal))[Label.Length..].Trim();
+    }
+
     /// <summary>Creates an API token through the command line and returns its secret.</summary>
     public static async Task<string> CreateTokenAsync(IReadOnlyDictionary<string, string> environment, string? dll, string name, string role)
     {

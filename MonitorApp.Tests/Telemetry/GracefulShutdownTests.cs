@@ -15,16 +15,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         try
         {
             var database = Path.Combine(folder.FullName, "monitor.db");
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Database__Provider"] = "Sqlite",
-                ["ConnectionStrings__Monitor"] = $"Data Source={database}",
-                ["Telemetry__FlushSeconds"] = "10",
-                ["ExternalServices__Services__daily_co__Enabled"] = "false",
-                ["ExternalServices__Services__livekit__Enabled"] = "false",
-                ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
-            };
+            var environment = AppProcess.ProductionSettings(folder.FullName);
+            environment["Telemetry__FlushSeconds"] = "10";
             var token = await AppProcess.CreateTokenAsync(environment, null, "shutdown", "SYSTEM_MONITOR");
             await using var server = await AppProcess.StartAsync(environment);
             server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

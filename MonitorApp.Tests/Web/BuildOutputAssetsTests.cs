@@ -12,15 +12,7 @@ public sealed partial class BuildOutputAssetsTests
         var folder = Directory.CreateTempSubdirectory("monitor-assets-");
         try
         {
-            await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Database__Provider"] = "Sqlite",
-                ["ConnectionStrings__Monitor"] = $"Data Source={Path.Combine(folder.FullName, "monitor.db")}",
-                ["ExternalServices__Services__daily_co__Enabled"] = "false",
-                ["ExternalServices__Services__livekit__Enabled"] = "false",
-                ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
-            });
+            await using var app = await AppProcess.StartAsync(AppProcess.ProductionSettings(folder.FullName));
             var page = await app.Client.GetStringAsync("/login");
             var assets = AssetReference().Matches(page).Select(m => m.Groups[1].Value).ToList();
             Assert.Contains(assets, a => a.EndsWith(".css"));

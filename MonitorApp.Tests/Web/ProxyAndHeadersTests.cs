@@ -8,15 +8,7 @@ public sealed class ProxyAndHeadersTests
 {
     private static Dictionary<string, string> Settings(string folder, params (string Key, string Value)[] extra)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Monitor"] = $"Data Source={Path.Combine(folder, "monitor.db")}",
-            ["ExternalServices__Services__daily_co__Enabled"] = "false",
-            ["ExternalServices__Services__livekit__Enabled"] = "false",
-            ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
-        };
+        var settings = AppProcess.ProductionSettings(folder);
         foreach (var (key, value) in extra)
             settings[key] = value;
         return settings;

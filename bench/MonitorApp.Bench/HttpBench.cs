@@ -29,23 +29,13 @@ internal static partial class HttpBench
     {
         var seconds = smoke ? 1 : 5;
         var runs = smoke ? 1 : 3;
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings__Monitor"] = database.Provider == DatabaseProvider.Postgres ? database.ConnectionString + ";Maximum Pool Size=40" : database.ConnectionString,
-            ["ExternalServices__Services__daily_co__Enabled"] = "false",
-            ["ExternalServices__Services__livekit__Enabled"] = "false",
-            ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = AppProcess.ProductionSettings(database.Provider,
+            database.Provider == DatabaseProvider.Postgres ? database.ConnectionString + ";Maximum Pool Size=40" : database.ConnectionString);
+        environment["Logging__LogLevel__Default"] = "Warning";
         var readToken = await AppProcess.CreateTokenAsync(environment, publishedDll, $"bench-read-{Guid.NewGuid():N}", Roles.SystemMonitor);
         var ingestToken = await AppProcess.CreateTokenAsync(environment, publishedDll, $"bench-ingest-{Guid.NewGuid():N}", Roles.Ingest);
         var email = $"bench-{Guid.NewGuid():N}@example.test";
-        var (code, stdout, stderr) = await AppProcess.RunAsync(environment, publishedDll, "users", "add", "--email", email, "--role", Roles.SystemMonitor);
-        if (code != 0)
-            throw new InvalidOperationException(stderr);
-        var password = stdout.Split('\n').Single(l => l.StartsWith("password (shown once): ", StringComparison.Ordinal))["password (shown once): ".Length..].Trim();
+        var password = await AppProcess.AddUserAsync(environment, publishedDll, email, Roles.SystemMonitor);
 
         await using var app = await AppProcess.StartAsync(environment, publishedDll);
         var cookie = await SignInAsync(app.BaseUrl, email, password);
