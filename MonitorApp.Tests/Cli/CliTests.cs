@@ -75,7 +75,7 @@ public abstract class CliTests(AppFixture fixture)
 
         var client = app.CreateBrowserClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        var body = new StringContent($$"""{"events":[{"session_id":"{{name}}","type":"started","at":"2026-11-26T10:00:00Z","category":"Career","provider":"livekit"}]}""", Encoding.UTF8, "application/json");
+        var body = new StringContent($$"""{"events":[{"session_id":"{{name}}","type":"started","at":"{{DateTime.UtcNow.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}}","category":"Career","provider":"livekit"}]}""", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/ingest/session-events", body)).StatusCode);
 
         var list = await CliRunner.RunAsync(app, "tokens", "list");

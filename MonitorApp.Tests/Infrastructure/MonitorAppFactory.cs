@@ -51,7 +51,7 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     {
         _ = Server;
         await Services.GetRequiredService<global::MonitorApp.Data.ClusterNotifications>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
-        await Services.GetRequiredService<global::MonitorApp.Telemetry.TelemetryRetention>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<global::MonitorApp.Data.Retention>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public HttpClient CreateBrowserClient() =>

@@ -13,6 +13,10 @@ public abstract class SessionIngestionTests(AppFixture fixture)
 {
     private const string Route = "/api/ingest/session-events";
 
+    /// <summary>Events are dated yesterday: inside the retention window and never ahead of the clock, whenever the tests run.</summary>
+    private static readonly DateTime Yesterday = DateTime.UtcNow.Date.AddDays(-1);
+    private static readonly string Day = Yesterday.ToString("yyyy-MM-dd");
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static string Batch(params object[] events) => JsonSerializer.Serialize(new { events });
@@ -36,12 +40,12 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var p = $"v-{Guid.NewGuid():N}-";
         var category = $"Exam Anxiety {Guid.NewGuid():N}";
         var body = Batch(
-            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" },
-            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:05:00+01:00", quality = "fair" },
-            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:02:00Z", quality = "good" },
-            new { session_id = p + "1", type = "heartbeat", at = "2026-11-26T10:10:00Z" },
-            new { session_id = p + "2", type = "started", at = "2026-11-26T10:03:00Z", category = "Career", provider = "beyond_presence" },
-            new { session_id = p + "2", type = "ended", at = "2026-11-26T10:30:00Z" });
+            new { session_id = p + "1", type = "started", at = $"{Day}T10:00:00Z", category, provider = "daily_co" },
+            new { session_id = p + "1", type = "quality", at = $"{Day}T10:05:00+01:00", quality = "fair" },
+            new { session_id = p + "1", type = "quality", at = $"{Day}T10:02:00Z", quality = "good" },
+            new { session_id = p + "1", type = "heartbeat", at = $"{Day}T10:10:00Z" },
+            new { session_id = p + "2", type = "started", at = $"{Day}T10:03:00Z", category = "Career", provider = "beyond_presence" },
+            new { session_id = p + "2", type = "ended", at = $"{Day}T10:30:00Z" });
 
         var (status, json) = await PostAsync(client, body);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -52,15 +56,15 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var s1 = first[0];
         Assert.Equal(category, s1.Category!.Name);
         Assert.Equal(VideoProvider.DailyCo, s1.Provider);
-        Assert.Equal(new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc), s1.StartedAt);
+        Assert.Equal(Yesterday.Add(new TimeSpan(10, 0, 0)), s1.StartedAt);
         Assert.Equal(DateTimeKind.Utc, s1.StartedAt.Kind);
-        Assert.Equal(new DateTime(2026, 11, 26, 10, 10, 0, DateTimeKind.Utc), s1.LastSeenAt);
+        Assert.Equal(Yesterday.Add(new TimeSpan(10, 10, 0)), s1.LastSeenAt);
         // 10:05+01:00 is 09:05Z, earlier than the 10:02Z report: the later report wins whatever the order.
         Assert.Equal(ConnectionQuality.Good, s1.Quality);
-        Assert.Equal(new DateTime(2026, 11, 26, 10, 2, 0, DateTimeKind.Utc), s1.QualityAt);
+        Assert.Equal(Yesterday.Add(new TimeSpan(10, 2, 0)), s1.QualityAt);
         Assert.Null(s1.EndedAt);
         Assert.Equal(VideoProvider.BeyondPresence, first[1].Provider);
-        Assert.Equal(new DateTime(2026, 11, 26, 10, 30, 0, DateTimeKind.Utc), first[1].EndedAt);
+        Assert.Equal(Yesterday.Add(new TimeSpan(10, 30, 0)), first[1].EndedAt);
 
         var (again, _) = await PostAsync(client, body);
         Assert.Equal(HttpStatusCode.OK, again);
@@ -77,10 +81,10 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"bad-{Guid.NewGuid():N}-";
         var (status, json) = await PostAsync(client, Batch(
-            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "daily_co" },
-            new { session_id = p + "2", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "zoom" },
-            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:00:00" , quality = "good" },
-            new { session_id = p + "1", type = "quality", at = "2026-11-26T10:01:00Z" }));
+            new { session_id = p + "1", type = "started", at = $"{Day}T10:00:00Z", category = "Anxiety", provider = "daily_co" },
+            new { session_id = p + "2", type = "started", at = $"{Day}T10:00:00Z", category = "Anxiety", provider = "zoom" },
+            new { session_id = p + "1", type = "quality", at = $"{Day}T10:00:00" , quality = "good" },
+            new { session_id = p + "1", type = "quality", at = $"{Day}T10:01:00Z" }));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var errors = json.GetProperty("errors");
@@ -97,12 +101,36 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"unknown-{Guid.NewGuid():N}-";
         var (status, json) = await PostAsync(client, Batch(
-            new { session_id = p + "1", type = "started", at = "2026-11-26T10:00:00Z", category = "Anxiety", provider = "livekit" },
-            new { session_id = p + "2", type = "heartbeat", at = "2026-11-26T10:01:00Z" }));
+            new { session_id = p + "1", type = "started", at = $"{Day}T10:00:00Z", category = "Anxiety", provider = "livekit" },
+            new { session_id = p + "2", type = "heartbeat", at = $"{Day}T10:01:00Z" }));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("unknown", json.GetProperty("errors").GetProperty("events[1].session_id")[0].GetString());
         Assert.Empty(await SessionsAsync(p));
     }
+
+    [SkippableFact]
+    public async Task EventsAheadOfTheClockOrOlderThanRetention_AreRefusedNamingTheField_AndNothingIsStored()
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"when-{Guid.NewGuid():N}-";
+        var (status, json) = await PostAsync(client, Batch(
+            new { session_id = p + "1", type = "started", at = Iso(DateTime.UtcNow.AddMinutes(-10)), category = "Career", provider = "livekit" },
+            new { session_id = p + "1", type = "heartbeat", at = "2099-01-01T00:00:00Z" },   // would keep it "active" for ever
+            new { session_id = p + "2", type = "started", at = Iso(DateTime.UtcNow.AddMinutes(10)), category = "Career", provider = "livekit" },
+            new { session_id = p + "3", type = "started", at = Iso(DateTime.UtcNow.AddDays(-91)), category = "Career", provider = "livekit" }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = json.GetProperty("errors");
+        Assert.Equal(["events[1].at", "events[2].at", "events[3].at"], errors.EnumerateObject().Select(e => e.Name).Order());
+        Assert.Contains("ahead of this server's clock", errors.GetProperty("events[1].at")[0].GetString());
+        Assert.Contains("90-day retention", errors.GetProperty("events[3].at")[0].GetString());
+        Assert.Empty(await SessionsAsync(p));
+
+        // A sender's clock a little ahead is fine.
+        var (ok, _) = await PostAsync(client, Batch(new { session_id = p + "4", type = "started", at = Iso(DateTime.UtcNow.AddMinutes(4)), category = "Career", provider = "livekit" }));
+        Assert.Equal(HttpStatusCode.OK, ok);
+    }
+
+    private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
     [SkippableTheory]
     [InlineData("Care\u0000er", "U+0000")]            // a NUL byte once reached PostgreSQL and became a 500
@@ -115,8 +143,8 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"name-{Guid.NewGuid():N}";
         var (status, json) = await PostAsync(client, Batch(
-            new { session_id = $"{p}-ok", type = "started", at = "2026-11-26T10:00:00Z", category = "Academic Stress", provider = "daily_co" },
-            new { session_id = $"{p}-bad", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" }));
+            new { session_id = $"{p}-ok", type = "started", at = $"{Day}T10:00:00Z", category = "Academic Stress", provider = "daily_co" },
+            new { session_id = $"{p}-bad", type = "started", at = $"{Day}T10:00:00Z", category, provider = "daily_co" }));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
         Assert.Equal("events[1].category", error.Name);
@@ -130,7 +158,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"surrogate-{Guid.NewGuid():N}";
         var (status, json) = await PostAsync(client,
-            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"2026-11-26T10:00:00Z","category":"Career\ud800","provider":"daily_co"}]}""");
+            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"{{Day}}T10:00:00Z","category":"Career\ud800","provider":"daily_co"}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
         Assert.Contains("events[0].category", error.Name);
@@ -143,8 +171,8 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"script-{Guid.NewGuid():N}";
         var (status, _) = await PostAsync(client, Batch(
-            new { session_id = $"{p}-1", type = "started", at = "2026-11-26T10:00:00Z", category = "Études_supérieures-2.0", provider = "daily_co" },
-            new { session_id = $"{p}-2", type = "started", at = "2026-11-26T10:00:00Z", category = "進路 相談", provider = "daily_co" }));
+            new { session_id = $"{p}-1", type = "started", at = $"{Day}T10:00:00Z", category = "Études_supérieures-2.0", provider = "daily_co" },
+            new { session_id = $"{p}-2", type = "started", at = $"{Day}T10:00:00Z", category = "進路 相談", provider = "daily_co" }));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["Études_supérieures-2.0", "進路 相談"], (await SessionsAsync(p)).Select(s => s.Category!.Name));
     }
@@ -155,7 +183,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var p = $"pii-{Guid.NewGuid():N}";
         var (status, json) = await PostAsync(client,
-            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"2026-11-26T10:00:00Z","category":"Anxiety","provider":"daily_co","student_email":"a@b.c"}]}""");
+            $$"""{"events":[{"session_id":"{{p}}","type":"started","at":"{{Day}}T10:00:00Z","category":"Anxiety","provider":"daily_co","student_email":"a@b.c"}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var error = Assert.Single(json.GetProperty("errors").EnumerateObject());
         Assert.Equal("events[0].student_email", error.Name);
@@ -191,7 +219,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
     public async Task BatchOverFiveThousandEvents_Returns400()
     {
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
-        var events = Enumerable.Range(0, 5001).Select(i => new { session_id = $"x{i}", type = "heartbeat", at = "2026-11-26T10:00:00Z" });
+        var events = Enumerable.Range(0, 5001).Select(i => new { session_id = $"x{i}", type = "heartbeat", at = $"{Day}T10:00:00Z" });
         var (status, json) = await PostAsync(client, JsonSerializer.Serialize(new { events }));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("5000", json.GetProperty("errors").GetProperty("events")[0].GetString());
@@ -204,8 +232,8 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var p = $"full-{Guid.NewGuid():N}-";
         var events = Enumerable.Range(0, 2500).SelectMany(i => new object[]
         {
-            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category = $"Cat {i % 7}", provider = "livekit" },
-            new { session_id = $"{p}{i}", type = "ended", at = "2026-11-26T10:20:00Z" },
+            new { session_id = $"{p}{i}", type = "started", at = $"{Day}T10:00:00Z", category = $"Cat {i % 7}", provider = "livekit" },
+            new { session_id = $"{p}{i}", type = "ended", at = $"{Day}T10:20:00Z" },
         });
         var (status, json) = await PostAsync(client, JsonSerializer.Serialize(new { events }));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -218,7 +246,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
     {
         var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
         var id = $"ingest-only-{Guid.NewGuid():N}";
-        var (status, _) = await PostAsync(client, Batch(new { session_id = id, type = "started", at = "2026-11-26T10:00:00Z", category = "Sleep", provider = "other" }));
+        var (status, _) = await PostAsync(client, Batch(new { session_id = id, type = "started", at = $"{Day}T10:00:00Z", category = "Sleep", provider = "other" }));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Single(await SessionsAsync(id));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/dashboard")).StatusCode);
@@ -231,7 +259,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         var category = $"Concurrent {Guid.NewGuid():N}";
         var p = $"conc-{Guid.NewGuid():N}-";
         var posts = Enumerable.Range(0, 6).Select(i => client.PostAsync(Route, Json(Batch(
-            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" }))));
+            new { session_id = $"{p}{i}", type = "started", at = $"{Day}T10:00:00Z", category, provider = "daily_co" }))));
         var responses = await Task.WhenAll(posts);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(6, (await SessionsAsync(p)).Count);
@@ -252,7 +280,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
                 .OrderBy(n => new Random(b * 31 + n.Length + n[^1]).Next())
                 .Select((category, i) => (object)new
                 {
-                    session_id = $"order-{tag}-{b}-{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co",
+                    session_id = $"order-{tag}-{b}-{i}", type = "started", at = $"{Day}T10:00:00Z", category, provider = "daily_co",
                 }).ToArray()))));
             var responses = await Task.WhenAll(posts);
             foreach (var response in responses)
@@ -271,15 +299,15 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         // Six batches race to create the same 50 sessions; each also reports a quality an hour apart.
         var posts = Enumerable.Range(0, 6).Select(b => client.PostAsync(Route, Json(Batch(Enumerable.Range(0, 50).SelectMany(i => new object[]
         {
-            new { session_id = $"{p}{i}", type = "started", at = "2026-11-26T10:00:00Z", category, provider = "daily_co" },
-            new { session_id = $"{p}{i}", type = "quality", at = $"2026-11-26T1{b}:30:00Z", quality = b % 2 == 0 ? "good" : "poor" },
+            new { session_id = $"{p}{i}", type = "started", at = $"{Day}T10:00:00Z", category, provider = "daily_co" },
+            new { session_id = $"{p}{i}", type = "quality", at = $"{Day}T1{b}:30:00Z", quality = b % 2 == 0 ? "good" : "poor" },
         }).ToArray()))));
         var responses = await Task.WhenAll(posts);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
         var stored = await SessionsAsync(p);
         Assert.Equal(50, stored.Count);
-        Assert.All(stored, s => Assert.Equal((ConnectionQuality.Poor, new DateTime(2026, 11, 26, 15, 30, 0)), (s.Quality!.Value, s.QualityAt!.Value)));
+        Assert.All(stored, s => Assert.Equal((ConnectionQuality.Poor, Yesterday.Add(new TimeSpan(15, 30, 0))), (s.Quality!.Value, s.QualityAt!.Value)));
         var startCounts = await fixture.App.WithDbAsync(db => db.SessionStartCounts
             .Where(c => db.CounselorCategories.Any(k => k.Id == c.CategoryId && k.Name == category)).SumAsync(c => c.Sessions));
         Assert.Equal(50, startCounts);

@@ -81,10 +81,35 @@ public abstract class RequestTelemetryTests(DatabaseProvider provider)
     public async Task Retention_DeletesRollupsOlderThanConfigured()
     {
         await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Telemetry:RetentionDays"] = "7" });
-        await app.PostRequestsAsync([.. Outcomes(1, T0.AddDays(-8), 200, 5), .. Outcomes(1, T0.AddDays(-6), 200, 5)]);
-        var deleted = await app.App.Services.GetRequiredService<TelemetryRetention>().PruneAsync(CancellationToken.None);
-        Assert.Equal(1, deleted);
+        await app.PostRequestsAsync([.. Outcomes(1, T0.AddDays(-7).AddMinutes(30), 200, 5), .. Outcomes(1, T0.AddDays(-6), 200, 5)]);
+        app.Time.Advance(TimeSpan.FromHours(1)); // the first is now past the 7 days (the hourly round may prune it first)
+        await app.App.Services.GetRequiredService<Retention>().PruneAsync(CancellationToken.None);
         Assert.Equal(1, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task OutcomesAheadOfTheClockOrOlderThanRetention_AreRefusedNamingTheField_AndNothingIsCounted()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Telemetry:RetentionDays"] = "30" });
+        var response = await app.Ingest.PostAsJsonAsync("/api/ingest/requests", new
+        {
+            requests = new object[]
+            {
+                new { service = "platform-api", at = IsolatedApp.Iso(T0.AddMinutes(4)), status = 200, duration_ms = 10 }, // a clock a little ahead
+                new { service = "platform-api", at = IsolatedApp.Iso(T0.AddMinutes(6)), status = 500, duration_ms = 10 },
+                new { service = "platform-api", at = IsolatedApp.Iso(T0.AddDays(-30).AddMinutes(-1)), status = 500, duration_ms = 10 },
+                new { service = "platform-api", at = "2099-01-01T00:00:00Z", status = 500, duration_ms = 10 },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(["requests[1].at", "requests[2].at", "requests[3].at"], errors.EnumerateObject().Select(e => e.Name).Order());
+        Assert.Contains("ahead of this server's clock", errors.GetProperty("requests[1].at")[0].GetString());
+        Assert.Contains("30-day retention", errors.GetProperty("requests[2].at")[0].GetString());
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.RequestRollups.CountAsync()));
+
+        await app.PostRequestsAsync(Outcomes(1, T0.AddMinutes(4), 200, 10));
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.RequestRollups.SumAsync(r => r.Requests)));
     }
 
     [SkippableFact]

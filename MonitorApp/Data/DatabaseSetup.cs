@@ -57,6 +57,8 @@ public static class DatabaseSetup
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
         services.AddSingleton<ClusterNotifications>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterNotifications>());
+        services.AddSingleton<Retention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         return services;
     }
 

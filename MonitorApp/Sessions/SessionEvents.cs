@@ -50,14 +50,14 @@ public static class SessionEventRules
     /// Checks the whole batch before anything is stored. Errors are keyed by the JSON path of the
     /// offending field (<c>events[3].provider</c>), so the sender can fix exactly what is wrong.
     /// </summary>
-    public static (List<SessionEvent> Events, Dictionary<string, string[]> Errors) Validate(SessionEventBatch? batch)
+    public static (List<SessionEvent> Events, Dictionary<string, string[]> Errors) Validate(SessionEventBatch? batch, EventTimeBounds times)
     {
         var errors = new Dictionary<string, string[]>();
-        var events = BatchValidation.Each(batch?.Events, "events", MaxEventsPerBatch, errors, Check);
+        var events = BatchValidation.Each(batch?.Events, "events", MaxEventsPerBatch, errors, (e, itemErrors) => Check(e, times, itemErrors));
         return (events, errors);
     }
 
-    private static SessionEvent Check(SessionEventDto e, ItemErrors errors)
+    private static SessionEvent Check(SessionEventDto e, EventTimeBounds times, ItemErrors errors)
     {
         if (string.IsNullOrWhiteSpace(e.SessionId))
             errors.Add("session_id", "is required.");
@@ -77,6 +77,8 @@ public static class SessionEventRules
             errors.Add("at", "is required: an ISO-8601 instant with an offset, e.g. 2026-11-26T10:00:00Z.");
         else if (!TryParseInstant(e.At, out at))
             errors.Add("at", $"'{e.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
+        else if (times.Problem(at, e.At) is { } atProblem)
+            errors.Add("at", atProblem);
 
         VideoProvider? provider = null;
         if (e.Provider is not null)

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Api;
 using MonitorApp.Data;
 
 namespace MonitorApp.Sessions;
@@ -13,13 +15,14 @@ public abstract record IngestOutcome
 /// Stores session events. The API and the demo simulator both come through here, so demo data
 /// exercises exactly the code that real platform traffic does.
 /// </summary>
-public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCount, ClusterNotifications cluster, ILogger<SessionIngestor> logger)
+public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCount, ClusterNotifications cluster, TimeProvider time,
+    IOptions<SessionsOptions> options, ILogger<SessionIngestor> logger)
 {
     private const int MaxAttempts = 3;
 
     public async Task<IngestOutcome> IngestAsync(SessionEventBatch? batch, CancellationToken cancellationToken)
     {
-        var (events, errors) = SessionEventRules.Validate(batch);
+        var (events, errors) = SessionEventRules.Validate(batch, EventTimeBounds.At(time.GetUtcNow(), options.Value.RetentionDays));
         if (errors.Count > 0)
             return new IngestOutcome.Rejected(errors);
 

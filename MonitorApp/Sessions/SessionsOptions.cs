@@ -10,4 +10,8 @@ public sealed class SessionsOptions
     /// <summary>A session not ended and not heard from for this long no longer counts as active.</summary>
     [Range(1, 1440, ErrorMessage = "Sessions:StaleAfterMinutes must be between 1 and 1440.")]
     public int StaleAfterMinutes { get; set; } = 30;
+
+    /// <summary>Sessions not heard from for this long are deleted (hourly), and events older than this are refused.</summary>
+    [Range(30, 3650, ErrorMessage = "Sessions:RetentionDays must be between 30 and 3650 (at least 30: the longest figure window).")]
+    public int RetentionDays { get; set; } = 90;
 }

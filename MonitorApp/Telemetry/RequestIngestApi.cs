@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using MonitorApp.Api;
 using MonitorApp.Data;
 using MonitorApp.Sessions;
@@ -28,8 +29,6 @@ public static class RequestIngestApi
         services.AddSingleton<RequestRecorder>();
         services.AddSingleton<TelemetryFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryFlusher>());
-        services.AddSingleton<TelemetryRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryRetention>());
         return services;
     }
 
@@ -45,13 +44,13 @@ public static class RequestIngestApi
     }
 
     private static async Task<Results<Ok<Sessions.IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, MonitorDbContext db, CancellationToken cancellationToken)
+        HttpRequest request, MonitorDbContext db, TimeProvider time, IOptions<TelemetryOptions> options, CancellationToken cancellationToken)
     {
         var (batch, problem) = await JsonBody.ReadAsync<RequestOutcomeBatch>(request, MaxBodyBytes, cancellationToken);
         if (problem is not null)
             return problem;
 
-        var (deltas, count, errors) = Validate(batch!);
+        var (deltas, count, errors) = Validate(batch!, EventTimeBounds.At(time.GetUtcNow(), options.Value.RetentionDays));
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The batch was rejected; nothing was stored.");
 
@@ -60,10 +59,10 @@ public static class RequestIngestApi
     }
 
     /// <summary>Checks every outcome, then folds the valid batch into one delta per (service, minute).</summary>
-    internal static (List<RollupDelta> Deltas, int Count, Dictionary<string, string[]> Errors) Validate(RequestOutcomeBatch outcomes)
+    internal static (List<RollupDelta> Deltas, int Count, Dictionary<string, string[]> Errors) Validate(RequestOutcomeBatch outcomes, EventTimeBounds times)
     {
         var errors = new Dictionary<string, string[]>();
-        var valid = BatchValidation.Each(outcomes.Requests, "requests", MaxPerBatch, errors, Check);
+        var valid = BatchValidation.Each(outcomes.Requests, "requests", MaxPerBatch, errors, (r, itemErrors) => Check(r, times, itemErrors));
         if (errors.Count > 0)
             return ([], 0, errors);
         // The same per-minute accumulator that counts this app's own requests folds the batch.
@@ -73,7 +72,7 @@ public static class RequestIngestApi
         return (batch.Drain(long.MaxValue), valid.Count, errors);
     }
 
-    private static (string Service, DateTime At, int Status, double DurationMs) Check(RequestOutcomeDto r, ItemErrors errors)
+    private static (string Service, DateTime At, int Status, double DurationMs) Check(RequestOutcomeDto r, EventTimeBounds times, ItemErrors errors)
     {
         if (string.IsNullOrWhiteSpace(r.Service))
             errors.Add("service", $"is required: 1 to {DisplayNames.MaxLength} characters.");
@@ -81,6 +80,8 @@ public static class RequestIngestApi
             errors.Add("service", serviceProblem);
         if (!SessionEventRules.TryParseInstant(r.At, out var at))
             errors.Add("at", $"'{r.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
+        else if (times.Problem(at, r.At!) is { } atProblem)
+            errors.Add("at", atProblem);
         if (r.Status is not (>= 100 and <= 599))
             errors.Add("status", "is required: an HTTP status code from 100 to 599.");
         if (r.DurationMs is not { } ms || !double.IsFinite(ms) || ms < 0)

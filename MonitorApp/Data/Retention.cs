@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
+
+namespace MonitorApp.Data;
+
+/// <summary>What one retention round deleted.</summary>
+public sealed record Pruned(int Rollups, int Sessions);
+
+/// <summary>
+/// [elected] Deletes, hourly, what is older than it is kept: request rollups after <see cref="TelemetryOptions.RetentionDays"/>,
+/// sessions not heard from after <see cref="SessionsOptions.RetentionDays"/> with their hourly counts. (Probe history is pruned
+/// by the prober.) Events older than these windows are refused at ingestion, so nothing pruned comes back.
+/// </summary>
+public sealed class Retention(
+    IServiceScopeFactory scopes,
+    LeaderElection election,
+    TimeProvider time,
+    IOptions<TelemetryOptions> telemetry,
+    IOptions<SessionsOptions> sessions,
+    ILogger<Retention> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the round run at start-up has ended (pruned, failed, or not elected).</summary>
+    public Task FirstRound => firstRound.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    if (await election.IsElectedAsync(stoppingToken))
+                        await PruneAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Pruning old rollups and sessions failed; trying again in an hour");
+                }
+                firstRound.TrySetResult();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            firstRound.TrySetResult();
+        }
+    }
+
+    public async Task<Pruned> PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+
+        var oldestMinute = RequestRollup.ToMinute(now.AddDays(-telemetry.Value.RetentionDays));
+        var oldestRollupHour = RequestRollup.HourOf(oldestMinute);
+        await db.RequestRollupHours.Where(r => r.Hour < oldestRollupHour).ExecuteDeleteAsync(cancellationToken);
+        var rollups = await db.RequestRollups.Where(r => r.Minute < oldestMinute).ExecuteDeleteAsync(cancellationToken);
+
+        // A session goes when nothing about it is newer than the window; the hourly counts of hours wholly
+        // before the window go with it (no figure looks back further than 30 days, and retention is at least 30).
+        var oldest = now.AddDays(-sessions.Value.RetentionDays);
+        var oldestHour = TimeBuckets.Hour(oldest);
+        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        var pruned = await db.Sessions.Where(s => s.LastSeenAt < oldest && (s.EndedAt == null || s.EndedAt < oldest)).ExecuteDeleteAsync(cancellationToken);
+        await db.SessionStartCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
+        await db.SessionQualityCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
+        return new Pruned(rollups, pruned);
+    }
+}
