@@ -79,7 +79,9 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         if (unknown.Count > 0)
             return new IngestOutcome.Rejected(unknown);
 
-        var categories = await CategoryIdsAsync(events, cancellationToken);
+        var (categories, refused) = await CategoryIdsAsync(events, cancellationToken);
+        if (refused.Count > 0)
+            return new IngestOutcome.Rejected(refused);
 
         // Started events first, so a batch may carry a session's whole life in any order.
         foreach (var e in events.Where(e => e.Type == SessionEventType.Started))
@@ -132,14 +134,35 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         return new IngestOutcome.Accepted(events.Count);
     }
 
-    /// <summary>The id of every category the batch names, creating the new ones.</summary>
-    private async Task<Dictionary<string, int>> CategoryIdsAsync(List<SessionEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// The id of every category the batch names, creating the new ones; or, when they would take the stored
+    /// categories past <see cref="SessionsOptions.MaxCategories"/>, the refusal naming them (nothing created).
+    /// </summary>
+    private async Task<(Dictionary<string, int> Ids, Dictionary<string, string[]> Refused)> CategoryIdsAsync(
+        List<SessionEvent> events, CancellationToken cancellationToken)
     {
         var names = events.Where(e => e.Category is not null).Select(e => e.Category!).Distinct().ToList();
         var categories = await db.CounselorCategories.AsNoTracking().Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken);
         var missing = names.Where(n => !categories.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count == 0)
-            return categories;
+            return (categories, []);
+
+        // Batches adding categories take turns (SQLite: the write lock they hold already), so two cannot both
+        // fit under the limit and pass it together.
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('monitorapp-new-categories'))", cancellationToken);
+        var stored = await db.CounselorCategories.CountAsync(cancellationToken);
+        var created = await db.CounselorCategories.AsNoTracking().Where(c => missing.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken);
+        var brandNew = missing.Where(n => !created.ContainsKey(n)).ToList();
+        var max = options.Value.MaxCategories;
+        if (stored + brandNew.Count > max)
+        {
+            var list = string.Join(", ", brandNew.Select(n => $"'{n}'"));
+            var refused = brandNew.ToDictionary(
+                n => $"events[{events.FindIndex(e => e.Category == n)}].category",
+                _ => new[] { $"would be new, and {stored} categories are stored already: at most {max} are kept (Sessions:MaxCategories). New in this batch: {list}." });
+            return (categories, refused);
+        }
 
         // Another batch may be creating the same names right now: "do nothing" waits for it instead of failing,
         // and names go in one order (sorted), so two batches never hold each other's names (no deadlock).
@@ -155,7 +178,7 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         }
         foreach (var (name, id) in await db.CounselorCategories.AsNoTracking().Where(c => missing.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken))
             categories[name] = id;
-        return categories;
+        return (categories, []);
     }
 
     /// <summary>The sessions with these ids; on PostgreSQL locked (in id order, so batches never deadlock) until the transaction ends.</summary>

@@ -27,6 +27,7 @@ public static class RequestIngestApi
     {
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RequestRecorder>();
+        services.AddSingleton<ServiceLimit>();
         services.AddSingleton<TelemetryFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryFlusher>());
         return services;
@@ -44,7 +45,8 @@ public static class RequestIngestApi
     }
 
     private static async Task<Results<Ok<Sessions.IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, MonitorDbContext db, TimeProvider time, IOptions<TelemetryOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, MonitorDbContext db, TimeProvider time, IOptions<TelemetryOptions> options, ServiceLimit limit,
+        CancellationToken cancellationToken)
     {
         var (batch, problem) = await JsonBody.ReadAsync<RequestOutcomeBatch>(request, MaxBodyBytes, cancellationToken);
         if (problem is not null)
@@ -54,7 +56,14 @@ public static class RequestIngestApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The batch was rejected; nothing was stored.");
 
-        await RollupWriter.WriteAsync(db, deltas, cancellationToken);
+        if (await RollupWriter.WriteAsync(db, deltas, cancellationToken, limit) is { Count: > 0 } refused)
+        {
+            var list = string.Join(", ", refused.Select(n => $"'{n}'"));
+            var firstOf = batch!.Requests!.Select((r, i) => (Name: r!.Service!.Trim(), i)).GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.First().i);
+            var tooMany = refused.ToDictionary(n => $"requests[{firstOf[n]}].service",
+                _ => new[] { $"would be a new service: at most {limit.Max} are kept (Telemetry:MaxServices). New in this batch: {list}." });
+            return TypedResults.ValidationProblem(tooMany, title: "The batch was rejected; nothing was stored.");
+        }
         return TypedResults.Ok(new Sessions.IngestAccepted(count));
     }
 

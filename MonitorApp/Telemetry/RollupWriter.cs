@@ -22,12 +22,20 @@ public static class RollupWriter
                $"ON CONFLICT ({t.TimeColumn}, service) DO UPDATE SET {updates}";
     }
 
-    public static async Task WriteAsync(MonitorDbContext db, IReadOnlyCollection<RollupDelta> deltas, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="deltas"/>; with a <paramref name="limit"/>, writes nothing and returns the new service names
+    /// when they would take the stored services past it.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(MonitorDbContext db, IReadOnlyCollection<RollupDelta> deltas, CancellationToken cancellationToken,
+        ServiceLimit? limit = null)
     {
         if (deltas.Count == 0)
-            return;
+            return [];
         using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var services = deltas.Select(d => d.Service).Distinct(StringComparer.Ordinal).ToList();
+        if (limit is not null && await limit.RefusedAsync(db, services, cancellationToken) is { Count: > 0 } refused)
+            return refused;
         // In key order, so writers adding to the same rows lock them in the same order (no deadlock).
         foreach (var d in deltas.OrderBy(d => d.Minute).ThenBy(d => d.Service, StringComparer.Ordinal))
         {
@@ -47,5 +55,7 @@ public static class RollupWriter
             await db.Database.ExecuteSqlRawAsync(HourSql, [hour.Key.Service, hour.Key.Hour, .. counters], cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        limit?.Stored(services);
+        return [];
     }
 }

@@ -20,4 +20,8 @@ public sealed class TelemetryOptions
 
     [Range(1, 3650, ErrorMessage = "Telemetry:RetentionDays must be between 1 and 3650.")]
     public int RetentionDays { get; set; } = 30;
+
+    /// <summary>Distinct services with request rollups (this app's own included): a batch that would add more is refused whole.</summary>
+    [Range(1, 1000, ErrorMessage = "Telemetry:MaxServices must be between 1 and 1000.")]
+    public int MaxServices { get; set; } = 50;
 }
