@@ -34,7 +34,7 @@ public sealed class DemoDashboardTests(SqliteBrowserFixture fixture) : IClassFix
             ["ExternalServices:Services:beyond_presence:Enabled"] = "true",
             ["ExternalServices:Services:beyond_presence:Url"] = providers.Url("/needs-key"),
             ["ExternalServices:Services:beyond_presence:Headers:x-api-key"] = "test-key",
-        });
+        }, environment: "Development");
         var baseUrl = BrowserFixture.StartOnKestrel(app);
         var email = await app.CreateUserAsync(Roles.SystemMonitor);
 

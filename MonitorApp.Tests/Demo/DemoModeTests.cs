@@ -14,7 +14,7 @@ public sealed class DemoModeTests
         {
             ["Demo:Enabled"] = "true",
             ["Demo:TickSeconds"] = "1",
-        });
+        }, environment: "Development");
         _ = app.Server;
 
         var accounts = await app.WithDbAsync(db => (
@@ -35,5 +35,16 @@ public sealed class DemoModeTests
         Assert.True(sessions > 0, "the simulator stored no sessions within 15 s");
         var categories = await app.WithDbAsync(db => db.CounselorCategories.Select(c => c.Name).ToListAsync());
         Assert.NotEmpty(categories);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task DemoMode_OutsideDevelopment_StopsTheStartWithAMessageNamingTheSetting(string environment)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = new MonitorAppFactory(database, new Dictionary<string, string?> { ["Demo:Enabled"] = "true" }, environment: environment);
+        var refused = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("Demo:Enabled is true outside Development", refused.ToString());
     }
 }

@@ -14,7 +14,8 @@ using MonitorApp.Data;
 namespace MonitorApp.Tests.Infrastructure;
 
 /// <summary>The real app, in-process, on a database of its own. Signs in through the real login form.</summary>
-public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null) : WebApplicationFactory<Program>
+public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null,
+    string environment = "Testing") : WebApplicationFactory<Program>
 {
     public const string Password = "Correct-Horse-Battery-42";
 
@@ -22,7 +23,7 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Monitor", database.ConnectionString);

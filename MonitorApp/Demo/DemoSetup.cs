@@ -7,7 +7,12 @@ public static class DemoSetup
 {
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations()
+            // Printed passwords and made-up sessions on a real deployment would be a hole and a lie.
+            .Validate<IHostEnvironment>((demo, environment) => !demo.Enabled || environment.IsDevelopment(),
+                "Demo:Enabled is true outside Development: demo accounts with printed passwords and simulated sessions are for a " +
+                "developer's machine only. Remove Demo:Enabled (or set it to false), or run with ASPNETCORE_ENVIRONMENT=Development.")
+            .ValidateOnStart();
         if (configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
             // Registered after the database initializer, so the tables and roles exist by now.
