@@ -11,6 +11,9 @@ using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
 using MonitorApp.Web;
 
+// `healthcheck` asks a running instance (the container's health check); it builds nothing.
+if (HealthCheckCommand.IsInvocation(args))
+    return await HealthCheckCommand.RunAsync(args, Console.Error);
 // With `users`, `tokens` or `db` the app runs that one command on the same services, then exits.
 if (MonitorCli.IsCliInvocation(args))
     return await MonitorCli.RunAsync(args, AddFeatures);

@@ -35,4 +35,35 @@ public sealed class CommandLineProcessTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task TheDockerImagesHealthCheck_IsTheAppItself_HealthyWhileItAnswers_UnhealthyWhenItIsGone()
+    {
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(AppProcess.RepositoryRoot, "Dockerfile"));
+        var runtime = dockerfile[dockerfile.IndexOf(" AS runtime", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("apt-get", runtime); // nothing added to the runtime image (curl was)
+        var check = System.Text.RegularExpressions.Regex.Match(runtime, @"HEALTHCHECK[^\n]*\\\s*\n\s*CMD (\[.*\])");
+        Assert.True(check.Success, "the runtime stage has a HEALTHCHECK … CMD [\"…\"] in exec form");
+        var command = System.Text.Json.JsonSerializer.Deserialize<string[]>(check.Groups[1].Value)!;
+        Assert.Equal(["dotnet", "MonitorApp.dll"], command[..2]);
+
+        var folder = Directory.CreateTempSubdirectory("monitor-health-");
+        try
+        {
+            await using var app = await AppProcess.StartAsync(AppProcess.ProductionSettings(folder.FullName));
+            // The image's environment names the port (ASPNETCORE_HTTP_PORTS=8080); here, the one the app listens on.
+            var image = new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = new Uri(app.BaseUrl).Port.ToString() };
+            var healthy = await AppProcess.RunAsync(image, null, command[2..]);
+            Assert.True(healthy.Code == 0, healthy.Stderr);
+
+            await app.TerminateAsync(TimeSpan.FromSeconds(30));
+            var gone = await AppProcess.RunAsync(image, null, command[2..]);
+            Assert.Equal(1, gone.Code);
+            Assert.Contains("unhealthy", gone.Stderr);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
