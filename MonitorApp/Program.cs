@@ -61,6 +61,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddMonitorDatabase();
     builder.Services.AddWebDefaults();
     builder.Services.AddProxyAndTransportSecurity();
+    builder.Services.AddKeyProtection(builder.Configuration);
     builder.Services.AddMonitorAuth();
     builder.Services.AddSessionIngestion();
     builder.Services.AddRequestTelemetry();

@@ -1,7 +1,6 @@
 using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MonitorApp.Data;
 
@@ -13,8 +12,6 @@ public static class AuthSetup
 
     public static IServiceCollection AddMonitorAuth(this IServiceCollection services)
     {
-        // Sign-ins survive a restart or a new container, and several instances accept each other's cookies.
-        services.AddDataProtection().SetApplicationName("MonitorApp").PersistKeysToDbContext<MonitorDbContext>();
 
         services.AddIdentity<AppUser, IdentityRole>(options =>
             {
