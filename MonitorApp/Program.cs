@@ -37,6 +37,7 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: the ingestion limit is per token (Web/RateLimitSetup.cs)
 app.UseOutputCache(); // after authorization: only the dashboard's card refresh is cached (CardsCachePolicy)
 
 app.MapStaticAssets().AllowAnonymous();
@@ -68,6 +69,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddExternalServices();
     builder.Services.AddMetricsSnapshot();
     builder.Services.AddProbeEndpoints();
+    builder.Services.AddRateLimits();
     builder.Services.AddDemo(builder.Configuration);
     builder.Services.AddDashboard();
 }

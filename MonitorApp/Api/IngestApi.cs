@@ -1,6 +1,7 @@
 using MonitorApp.Auth;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
+using MonitorApp.Web;
 
 namespace MonitorApp.Api;
 
@@ -11,10 +12,12 @@ public static class IngestApi
     {
         var group = app.MapGroup("/api/ingest")
             .RequireAuthorization(Policies.Ingest)
+            .RequireRateLimiting(RateLimitSetup.IngestPerToken)
             .WithTags("Ingestion")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapSessionEvents();
         group.MapRequestOutcomes();
         return app;

@@ -13,11 +13,14 @@ public sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     RecentlyVerifiedTokens recentlyVerified,
+    FailedTokenLimit failedTokens,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
     public const string TokenNameClaim = "monitor:token_name";
+
+    private const string OverFailedTokenLimit = "monitor:over-failed-token-limit";
 
     // Writing last_used_at on every call would turn each read into a write; a minute's precision is plenty.
     private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
@@ -36,6 +39,12 @@ public sealed class ApiTokenAuthenticationHandler(
         var token = recentlyVerified.RecallFresh(hash, now);
         if (token is not null)
             return token.ExpiresAt <= now ? Expired(hash) : Success(token);
+        var address = Web.RateLimitSetup.Address(Context);
+        if (failedTokens.IsOverLimit(address))
+        {
+            Context.Items[OverFailedTokenLimit] = true;
+            return AuthenticateResult.Fail("Too many unknown, revoked or expired API tokens from this address.");
+        }
         var generation = recentlyVerified.Generation;
         try
         {
@@ -48,10 +57,14 @@ public sealed class ApiTokenAuthenticationHandler(
             if (token is null)
             {
                 recentlyVerified.Forget(hash);
+                failedTokens.Failed(address);
                 return AuthenticateResult.Fail("Unknown or revoked API token.");
             }
             if (token.ExpiresAt <= now)
+            {
+                failedTokens.Failed(address);
                 return Expired(hash);
+            }
             if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
             {
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
@@ -96,6 +109,9 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(OverFailedTokenLimit))
+            return Web.RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
+                "Too many unknown, revoked or expired API tokens from this address: wait for the Retry-After seconds.");
         Response.Headers.WWWAuthenticate = "Bearer";
         return ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required",
             "Send a valid, unrevoked API token as 'Authorization: Bearer <token>'.");

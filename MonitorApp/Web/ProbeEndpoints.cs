@@ -27,7 +27,9 @@ public static class ProbeEndpoints
     public static IEndpointRouteBuilder MapProbeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        // Each /readyz asks the database, so one address may not ask without end.
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous()
+            .RequireRateLimiting(RateLimitSetup.ReadyzPerAddress);
         return app;
     }
 }

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using MonitorApp.Auth;
+
+namespace MonitorApp.Web;
+
+/// <summary>ASP.NET Core's rate limiter with this app's policies; route groups opt in with <c>RequireRateLimiting(...)</c>.</summary>
+public static class RateLimitSetup
+{
+    public const string IngestPerToken = "ingest-per-token";
+    public const string ReadyzPerAddress = "readyz-per-address";
+
+    public static IServiceCollection AddRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FailedTokenLimit>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(IngestPerToken, context =>
+            {
+                var perMinute = Limits(context).IngestPerTokenPerMinute;
+                // The group requires an INGEST token, so every request that gets here has its name.
+                var token = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value ?? "";
+                return RateLimitPartition.GetTokenBucketLimiter((token, perMinute), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perMinute,
+                    TokensPerPeriod = Math.Max(1, perMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
+                    QueueLimit = 0,
+                });
+            });
+            limiter.AddPolicy(ReadyzPerAddress, context =>
+            {
+                var perMinute = Limits(context).ReadyzPerAddressPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter((Address(context), perMinute), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                return new ValueTask(TooManyRequestsAsync(rejected.HttpContext, retryAfter,
+                    "Too many requests from this caller: wait for the Retry-After seconds, then send again."));
+            };
+        });
+        return services;
+    }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1) and a problem+json body.</summary>
+    public static Task TooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+    }
+
+    /// <summary>The client's address (the proxy's <c>X-Forwarded-For</c> when it is a known proxy; see <see cref="ProxySetup"/>).</summary>
+    public static IPAddress Address(HttpContext context) => context.Connection.RemoteIpAddress ?? IPAddress.None;
+
+    private static RateLimitOptions Limits(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+}
