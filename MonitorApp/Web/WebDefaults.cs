@@ -4,11 +4,12 @@ namespace MonitorApp.Web;
 
 public static class WebDefaults
 {
-    /// <summary>What every feature relies on: the clock, ProblemDetails, snake_case JSON, OpenAPI and Razor Pages.</summary>
+    /// <summary>What every feature relies on: the clock, ProblemDetails (503 when the database is unreachable), snake_case JSON, OpenAPI and Razor Pages.</summary>
     public static IServiceCollection AddWebDefaults(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnreachableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOpenApi();
         services.AddRazorPages();
