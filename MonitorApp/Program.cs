@@ -1,4 +1,5 @@
 using Htmx.TagHelpers;
+using MonitorApp.Alerts;
 using MonitorApp.Api;
 using MonitorApp.Auth;
 using MonitorApp.Cli;
@@ -48,6 +49,7 @@ if (app.Environment.IsDevelopment())
     openApi.AllowAnonymous();
 app.MapIngestApi();
 app.MapMetricsApi();
+app.MapAlertsApi();
 app.MapDashboardStream();
 app.MapHtmxAntiforgeryScript().AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
@@ -68,6 +70,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddRequestTelemetry();
     builder.Services.AddExternalServices();
     builder.Services.AddMetricsSnapshot();
+    builder.Services.AddAlerts();
     builder.Services.AddProbeEndpoints();
     builder.Services.AddRateLimits();
     builder.Services.AddDemo(builder.Configuration);

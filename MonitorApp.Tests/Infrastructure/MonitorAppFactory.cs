@@ -31,6 +31,10 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         // Tests never call the real providers; the ones that probe point services at a local server.
         foreach (var name in global::MonitorApp.ExternalServices.ExternalServicesOptions.ContractNames)
             builder.UseSetting($"ExternalServices:Services:{name}:Enabled", "false");
+        // In-process requests come from no address, so every test shares one per-address partition: those limits are
+        // tested with their own settings (RateLimitTests), not met by accident.
+        builder.UseSetting("RateLimits:FailedTokensPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:ReadyzPerAddressPerMinute", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (time is not null)

@@ -31,4 +31,19 @@ public static class DisplayNames
         }
         return null;
     }
+
+    /// <summary>
+    /// Null when free text (a comment) is acceptable: any printable text, but no control character, bidirectional
+    /// override or broken UTF-16 — else why not.
+    /// </summary>
+    public static string? TextProblem(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsControl(rune) || rune.Value is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069
+                || (rune == Rune.ReplacementChar && !text.Contains('\uFFFD')))
+                return rune == Rune.ReplacementChar ? "holds a broken UTF-16 surrogate." : $"holds a control or bidirectional character (U+{rune.Value:X4}).";
+        }
+        return null;
+    }
 }

@@ -40,12 +40,13 @@ public sealed class ApiTokenAuthenticationHandler(
         if (token is not null)
             return token.ExpiresAt <= now ? Expired(hash) : Success(token);
         var address = Web.RateLimitSetup.Address(Context);
-        if (failedTokens.IsOverLimit(address))
+        if (!failedTokens.TryBegin(address))
         {
             Context.Items[OverFailedTokenLimit] = true;
             return AuthenticateResult.Fail("Too many unknown, revoked or expired API tokens from this address.");
         }
         var generation = recentlyVerified.Generation;
+        var failed = false;
         try
         {
             // Resolved only here: a request answered from the cache never builds a database context.
@@ -57,12 +58,12 @@ public sealed class ApiTokenAuthenticationHandler(
             if (token is null)
             {
                 recentlyVerified.Forget(hash);
-                failedTokens.Failed(address);
+                failed = true;
                 return AuthenticateResult.Fail("Unknown or revoked API token.");
             }
             if (token.ExpiresAt <= now)
             {
-                failedTokens.Failed(address);
+                failed = true;
                 return Expired(hash);
             }
             if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedPrecision)
@@ -84,6 +85,10 @@ public sealed class ApiTokenAuthenticationHandler(
                 return Expired(hash);
             Logger.LogWarning("Database unreachable; accepting API token '{Name}' verified in the last {Minutes} minutes",
                 token.Name, RecentlyVerifiedTokens.OutageGrace.TotalMinutes);
+        }
+        finally
+        {
+            failedTokens.End(address, failed);
         }
 
         return Success(token);

@@ -1,32 +1,69 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using MonitorApp.Web;
 
 namespace MonitorApp.Auth;
 
 /// <summary>
-/// Unknown, revoked and expired API tokens per client address (<see cref="RateLimitOptions.FailedTokensPerAddressPerMinute"/>):
-/// each costs a database lookup, so past the limit an address's tokens are refused with 429 without one.
+/// Database lookups of API tokens per client address (<see cref="RateLimitOptions.FailedTokensPerAddressPerMinute"/>): a
+/// lookup takes a turn before it asks the database and counts against the address only if the token turned out unknown,
+/// revoked or expired. Past the limit an address's tokens are refused with 429 without a lookup, however many arrive at
+/// once. (Behind a proxy, the address is the client's only when the proxy is in Proxy:KnownProxies.)
 /// </summary>
-public sealed class FailedTokenLimit(IOptions<RateLimitOptions> options) : IDisposable
+public sealed class FailedTokenLimit(IOptions<RateLimitOptions> options, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private const int SweepAbove = 10_000;
 
-    private readonly PartitionedRateLimiter<IPAddress> failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.FailedTokensPerAddressPerMinute,
-            Window = Window,
-            QueueLimit = 0,
-        }));
-
-    public bool IsOverLimit(IPAddress address) => failures.GetStatistics(address) is { CurrentAvailablePermits: <= 0 };
-
-    public void Failed(IPAddress address)
+    private sealed class Counter
     {
-        using var _ = failures.AttemptAcquire(address);
+        public DateTime WindowStart;
+        public int Failures;
+        public int InFlight;
     }
 
-    public void Dispose() => failures.Dispose();
+    private readonly ConcurrentDictionary<IPAddress, Counter> counters = new();
+
+    /// <summary>Whether this address may have a token looked up now; if so, <see cref="End"/> must follow.</summary>
+    public bool TryBegin(IPAddress address)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (counters.Count > SweepAbove)
+            Sweep(now);
+        var counter = counters.GetOrAdd(address, _ => new Counter { WindowStart = now });
+        lock (counter)
+        {
+            if (now - counter.WindowStart >= Window)
+                (counter.WindowStart, counter.Failures) = (now, 0);
+            if (counter.Failures + counter.InFlight >= options.Value.FailedTokensPerAddressPerMinute)
+                return false;
+            counter.InFlight++;
+            return true;
+        }
+    }
+
+    public void End(IPAddress address, bool failed)
+    {
+        if (!counters.TryGetValue(address, out var counter))
+            return;
+        lock (counter)
+        {
+            counter.InFlight = Math.Max(0, counter.InFlight - 1);
+            if (failed)
+                counter.Failures++;
+        }
+    }
+
+    private void Sweep(DateTime now)
+    {
+        foreach (var (address, counter) in counters)
+        {
+            lock (counter)
+            {
+                if (counter.InFlight == 0 && now - counter.WindowStart >= Window)
+                    counters.TryRemove(address, out _);
+            }
+        }
+    }
 }

@@ -20,4 +20,6 @@ public static class Policies
     public const string Ingest = "Ingest";
     /// <summary>Manages users and API tokens.</summary>
     public const string SuperAdmin = "SuperAdmin";
+    /// <summary>Silences alerts: a SUPER_ADMIN, signed in or by token (for scripts).</summary>
+    public const string Silence = "Silence";
 }

@@ -33,13 +33,22 @@ public static class HealthCheckCommand
         return 1;
     }
 
-    /// <summary><c>--url</c>, else this host's first <c>ASPNETCORE_HTTP_PORTS</c> port (the container sets 8080).</summary>
+    /// <summary>
+    /// <c>--url</c>, else where this host listens: the first <c>http://</c> address of <c>ASPNETCORE_URLS</c> (a wildcard host
+    /// asked on 127.0.0.1), else the first port of <c>ASPNETCORE_HTTP_PORTS</c> (the container sets 8080), else 8080.
+    /// </summary>
     private static Uri? ParseUrl(string[] args)
     {
         if (args is [_, "--url", var given])
             return Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
         if (args.Length != 1)
             return null;
+        var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS")?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (urls.FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) is { } listening)
+        {
+            var local = System.Text.RegularExpressions.Regex.Replace(listening, @"^http://(\*|\+|0\.0\.0\.0|\[::\])", "http://127.0.0.1");
+            return Uri.TryCreate(local.TrimEnd('/') + "/healthz", UriKind.Absolute, out var fromUrls) ? fromUrls : null;
+        }
         var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")?.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var port = ports is [var first, ..] && int.TryParse(first, out var p) ? p : 8080;
         return new Uri($"http://127.0.0.1:{port}/healthz");

@@ -18,6 +18,7 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
 
     private readonly TaskCompletionSource firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool elected;
+    private volatile bool heldLast;
     private TaskCompletionSource termStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether this instance does the once-only work now (waits for the first attempt at start).</summary>
@@ -28,6 +29,12 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
         await firstAttempt.Task.WaitAsync(cancellationToken);
         return elected;
     }
+
+    /// <summary>
+    /// Whether this instance held the election the last time the database could say (always on SQLite). While PostgreSQL is
+    /// unreachable nobody holds it; the instance that held it last is the one to say so (the database_unreachable alert).
+    /// </summary>
+    public bool HeldLast => options.Value.Provider != DatabaseProvider.Postgres || heldLast;
 
     /// <summary>
     /// Completes when this instance next becomes the elected one (a takeover), so once-only work can start at
@@ -57,6 +64,7 @@ public sealed class LeaderElection(IOptions<DatabaseOptions> options, ILogger<Le
                 try
                 {
                     await using var handle = await advisoryLock.TryAcquireAsync(TimeSpan.Zero, stoppingToken);
+                    heldLast = handle is not null; // the database answered: now we know who holds it
                     if (handle is not null)
                     {
                         elected = true;

@@ -26,6 +26,11 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<SessionStartCount> SessionStartCounts => Set<SessionStartCount>();
     public DbSet<SessionQualityCount> SessionQualityCounts => Set<SessionQualityCount>();
     public DbSet<ServiceCheck> ServiceChecks => Set<ServiceCheck>();
+    public DbSet<Alerts.AlertState> AlertStates => Set<Alerts.AlertState>();
+    public DbSet<Alerts.AlertNotification> AlertNotifications => Set<Alerts.AlertNotification>();
+    public DbSet<Alerts.AlertDeliveryAttempt> AlertDeliveryAttempts => Set<Alerts.AlertDeliveryAttempt>();
+    public DbSet<Alerts.Silence> Silences => Set<Alerts.Silence>();
+    public DbSet<Alerts.TimelineEvent> TimelineEvents => Set<Alerts.TimelineEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -6,11 +6,12 @@ using MonitorApp.Telemetry;
 namespace MonitorApp.Data;
 
 /// <summary>What one retention round deleted.</summary>
-public sealed record Pruned(int Rollups, int Sessions);
+public sealed record Pruned(int Rollups, int Sessions, int Categories);
 
 /// <summary>
 /// [elected] Deletes, hourly, what is older than it is kept: request rollups after <see cref="TelemetryOptions.RetentionDays"/>,
-/// sessions not heard from after <see cref="SessionsOptions.RetentionDays"/> with their hourly counts. (Probe history is pruned
+/// sessions not heard from after <see cref="SessionsOptions.RetentionDays"/> with their hourly counts, and categories no
+/// session refers to any more. (Probe history is pruned
 /// by the prober.) Events older than these windows are refused at ingestion, so nothing pruned comes back.
 /// </summary>
 public sealed class Retention(
@@ -19,6 +20,7 @@ public sealed class Retention(
     TimeProvider time,
     IOptions<TelemetryOptions> telemetry,
     IOptions<SessionsOptions> sessions,
+    ServiceLimit services,
     ILogger<Retention> logger) : BackgroundService
 {
     private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,6 +67,7 @@ public sealed class Retention(
         var oldestRollupHour = RequestRollup.HourOf(oldestMinute);
         await db.RequestRollupHours.Where(r => r.Hour < oldestRollupHour).ExecuteDeleteAsync(cancellationToken);
         var rollups = await db.RequestRollups.Where(r => r.Minute < oldestMinute).ExecuteDeleteAsync(cancellationToken);
+        services.Forget(); // a service whose last rows went no longer counts toward Telemetry:MaxServices
 
         // A session goes when nothing about it is newer than the window; the hourly counts of hours wholly
         // before the window go with it (no figure looks back further than 30 days, and retention is at least 30).
@@ -74,6 +77,11 @@ public sealed class Retention(
         var pruned = await db.Sessions.Where(s => s.LastSeenAt < oldest && (s.EndedAt == null || s.EndedAt < oldest)).ExecuteDeleteAsync(cancellationToken);
         await db.SessionStartCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
         await db.SessionQualityCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
-        return new Pruned(rollups, pruned);
+        // A category nothing refers to any more makes room under Sessions:MaxCategories (a batch that picked it up just
+        // before is retried by the ingestor, which creates it again).
+        var categories = await db.CounselorCategories
+            .Where(c => !db.Sessions.Any(s => s.CategoryId == c.Id) && !db.SessionStartCounts.Any(n => n.CategoryId == c.Id))
+            .ExecuteDeleteAsync(cancellationToken);
+        return new Pruned(rollups, pruned, categories);
     }
 }

@@ -7,13 +7,16 @@ public enum MetricsWindow { Hour = 0, Day = 1, Week = 2, Month = 3 }
 
 public static class MetricsWindows
 {
+    /// <summary>The longest window (30d): what must be kept, at least, for every figure to be computed.</summary>
+    public const int LongestDays = 30;
+
     /// <summary>Every window once: its name in URLs and JSON, and its length.</summary>
     private static readonly (MetricsWindow Window, string Name, TimeSpan Length)[] Table =
     [
         (MetricsWindow.Hour, "1h", TimeSpan.FromHours(1)),
         (MetricsWindow.Day, "24h", TimeSpan.FromDays(1)),
         (MetricsWindow.Week, "7d", TimeSpan.FromDays(7)),
-        (MetricsWindow.Month, "30d", TimeSpan.FromDays(30)),
+        (MetricsWindow.Month, "30d", TimeSpan.FromDays(LongestDays)),
     ];
 
     public static readonly IReadOnlyDictionary<string, MetricsWindow> ByName = Table.ToDictionary(w => w.Name, w => w.Window);

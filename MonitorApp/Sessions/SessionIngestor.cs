@@ -43,16 +43,17 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
     }
 
     /// <summary>
-    /// A session another batch created between our read and our write (a unique violation), or a deadlock with
-    /// another batch, however EF or Npgsql wrapped it: the batch is simply tried again. (SQLite writers take
-    /// turns, so there only a unique key taken by another process qualifies.)
+    /// A session another batch created between our read and our write (a unique violation), a deadlock with another
+    /// batch, or a category retention deleted after we read it (a foreign key), however EF or Npgsql wrapped it: the
+    /// batch is simply tried again. (SQLite writers take turns, so there only a key taken by another process qualifies.)
     /// </summary>
     private static bool IsRetryableConflict(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected }
-                || e is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 }) // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DeadlockDetected
+                    or Npgsql.PostgresErrorCodes.ForeignKeyViolation }
+                || e is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 or 787 }) // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY, _FOREIGNKEY
                 return true;
         }
         return false;

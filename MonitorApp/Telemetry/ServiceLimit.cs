@@ -6,7 +6,7 @@ using MonitorApp.Data;
 namespace MonitorApp.Telemetry;
 
 /// <summary>
-/// At most <see cref="TelemetryOptions.MaxServices"/> services have request rollups. Names this instance has seen
+/// At most <see cref="TelemetryOptions.MaxServices"/> services have request rollups (this app's own counts, and is never refused). Names this instance has seen
 /// stored are remembered, so a batch of known services costs no query; a new name is checked against the stored
 /// services inside the writer's transaction, batches adding services taking turns.
 /// </summary>
@@ -30,6 +30,9 @@ public sealed class ServiceLimit(IOptions<TelemetryOptions> options)
         var brandNew = names.Except(services, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return services.Count + brandNew.Count > Max ? brandNew : [];
     }
+
+    /// <summary>Retention may have deleted a service's last rows: ask the database again before trusting a name.</summary>
+    public void Forget() => stored.Clear();
 
     /// <summary>Called after a write committed: these names are stored now.</summary>
     public void Stored(IEnumerable<string> names)

@@ -6,6 +6,7 @@ namespace MonitorApp.Web;
 /// <summary>
 /// A request that failed because the database cannot be reached gets <c>503</c> with <c>Retry-After</c>, not a 500: for
 /// ingestion that says "nothing was stored, send it again", and a client that does ends with exactly what it sent.
+/// (Outside Development only: there the developer exception page shows the error instead.)
 /// </summary>
 public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandler> logger) : IExceptionHandler
 {
@@ -15,7 +16,7 @@ public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandle
     {
         if (!IsUnreachable(exception) || context.Response.HasStarted)
             return false;
-        logger.LogWarning("Database unreachable; answered {Method} {Path} with 503", context.Request.Method, context.Request.Path);
+        logger.LogWarning(exception, "Database unreachable; answered {Method} {Path} with 503", context.Request.Method, context.Request.Path);
         context.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ApiProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Database unreachable",
             "The database cannot be reached right now; nothing from this request was stored. Send it again after the Retry-After seconds.");

@@ -21,13 +21,17 @@ public static class RateLimitSetup
             limiter.AddPolicy(IngestPerToken, context =>
             {
                 var perMinute = Limits(context).IngestPerTokenPerMinute;
-                // The group requires an INGEST token, so every request that gets here has its name.
-                var token = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value ?? "";
-                return RateLimitPartition.GetTokenBucketLimiter((token, perMinute), _ => new TokenBucketRateLimiterOptions
+                // Per token; a SUPER_ADMIN signed in (the policy admits one) has a bucket of their own.
+                var caller = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value is { } token
+                    ? "token:" + token
+                    : "user:" + context.User.Identity?.Name;
+                // Refilled evenly: a whole token at a time, as often as the rate allows (90 a minute is one every 2/3 s).
+                var perPeriod = Math.Max(1, perMinute / 60);
+                return RateLimitPartition.GetTokenBucketLimiter((caller, perMinute), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perMinute,
-                    TokensPerPeriod = Math.Max(1, perMinute / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
+                    TokensPerPeriod = perPeriod,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) * perPeriod / perMinute,
                     QueueLimit = 0,
                 });
             });

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+using MonitorApp.Web;
+using Npgsql;
+
+namespace MonitorApp.Tests.Web;
+
+/// <summary>Which failures mean "the database cannot be reached" (503, Retry-After) rather than a bug (500).</summary>
+public sealed class DatabaseUnreachableTests
+{
+    [Fact]
+    public async Task APostgresServerThatIsNotThere_IsUnreachable()
+    {
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={AppProcess.FreePort()};Username=x;Timeout=2");
+        var refused = await Assert.ThrowsAnyAsync<NpgsqlException>(() => connection.OpenAsync());
+        Assert.True(DatabaseUnreachableHandler.IsUnreachable(new InvalidOperationException("wrapped", refused)));
+    }
+
+    [Fact]
+    public void ADataError_IsNotUnreachable()
+    {
+        Assert.False(DatabaseUnreachableHandler.IsUnreachable(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.False(DatabaseUnreachableHandler.IsUnreachable(new SqliteException("constraint", 19)));
+        Assert.True(DatabaseUnreachableHandler.IsUnreachable(new PostgresException("shutting down", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)));
+    }
+
+    [Fact]
+    public async Task BothIngestionRoutes_WhenTheSqliteFileIsGone_Answer503WithRetryAfter()
+    {
+        var directory = Directory.CreateTempSubdirectory("monitor-gone-");
+        var database = TestDatabase.Existing(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "monitor.db")};Pooling=False");
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, database: database);
+        var at = IsolatedApp.Iso(IsolatedApp.T0.AddMinutes(-1));
+        await app.PostSessionEventsAsync(new { session_id = "warm", type = "started", at, category = "Career", provider = "livekit" }); // the token is verified
+        directory.Delete(recursive: true);
+
+        foreach (var (route, body) in new (string, object)[]
+        {
+            ("/api/ingest/session-events", new { events = new[] { new { session_id = "s", type = "started", at, category = "Career", provider = "livekit" } } }),
+            ("/api/ingest/requests", new { requests = new[] { new { service = "api", at, status = 200, duration_ms = 5 } } }),
+        })
+        {
+            var response = await app.Ingest.PostAsJsonAsync(route, body);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}

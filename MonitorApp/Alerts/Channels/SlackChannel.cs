@@ -1,0 +1,10 @@
+using System.Text.Json;
+
+namespace MonitorApp.Alerts.Channels;
+
+/// <summary><c>Kind: slack</c>: a Slack-compatible incoming webhook (<c>{"text": …}</c>; Mattermost and Rocket.Chat take it too).</summary>
+public sealed class SlackChannel(HttpClient http, string url) : IAlertChannel
+{
+    public Task SendAsync(AlertMessage message, CancellationToken cancellationToken) =>
+        WebhookChannel.PostAsync(http, url, JsonSerializer.Serialize(new { text = message.Text() }), cancellationToken);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using MonitorApp.Api;
+using MonitorApp.Data;
+
+namespace MonitorApp.Alerts;
+
+/// <summary>The body of <c>POST /api/admin/alerts/silences</c>, and what the dashboard's silence form sends.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SilenceRequest(
+    [property: JsonPropertyName("rule")] string? Rule,
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes,
+    [property: JsonPropertyName("comment")] string? Comment,
+    [property: JsonPropertyName("service")] string? Service = null);
+
+/// <summary>Creating a silence, the same way from the dashboard and from a script.</summary>
+public static class Silences
+{
+    public const int MaxMinutes = 7 * 24 * 60;
+    public const int MaxCommentLength = 500;
+
+    /// <summary>What is wrong with <paramref name="request"/>, by field; empty when it can be created.</summary>
+    public static Dictionary<string, string[]> Validate(SilenceRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.Rule) || !AlertRules.ByName.ContainsKey(request.Rule))
+            errors["rule"] = [$"must be one of {string.Join(", ", AlertRules.All.Select(r => r.Name))}."];
+        if (request.DurationMinutes is not (>= 1 and <= MaxMinutes))
+            errors["duration_minutes"] = [$"must be a whole number of minutes from 1 to {MaxMinutes} (7 days)."];
+        var comment = request.Comment?.Trim();
+        if (string.IsNullOrEmpty(comment))
+            errors["comment"] = ["is required: say why, for whoever looks at this alert next."];
+        else if (comment.Length > MaxCommentLength)
+            errors["comment"] = [$"is longer than {MaxCommentLength} characters."];
+        else if (DisplayNames.TextProblem(comment) is { } commentProblem)
+            errors["comment"] = [commentProblem];
+        if (request.Service is { Length: > 0 } service)
+        {
+            if (request.Rule != AlertRules.ServiceDown)
+                errors["service"] = [$"only applies to {AlertRules.ServiceDown}."];
+            else if (DisplayNames.Problem(service) is { } problem)
+                errors["service"] = [problem];
+        }
+        return errors;
+    }
+
+    /// <summary>Stores a silence that <see cref="Validate"/> accepted, with its timeline event.</summary>
+    public static async Task<Silence> CreateAsync(MonitorDbContext db, SilenceRequest request, string createdBy, DateTime now, CancellationToken cancellationToken)
+    {
+        var silence = new Silence
+        {
+            Rule = request.Rule!, Subject = request.Service ?? "", StartsAt = now, EndsAt = now.AddMinutes(request.DurationMinutes!.Value),
+            Comment = request.Comment!.Trim(), CreatedBy = createdBy,
+        };
+        db.Silences.Add(silence);
+        var what = silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}";
+        db.TimelineEvents.Add(new TimelineEvent
+        {
+            At = now, Kind = TimelineEvent.Silence, Subject = what, State = "silenced",
+            Summary = $"{what} silenced by {createdBy} until {silence.EndsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC",
+            Reasons = silence.Comment,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return silence;
+    }
+}
