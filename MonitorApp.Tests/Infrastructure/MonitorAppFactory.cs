@@ -50,13 +50,16 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
     /// <summary>
     /// Starts the app and waits for its start-up work that runs beside the first requests: hearing other
     /// instances (PostgreSQL LISTEN; until then a notification could be missed, and connecting clears the
-    /// access caches) and the first retention round (its deletes would land in a test's query count).
+    /// access caches) and the first rounds of retention, alert delivery and the alert board (their queries
+    /// would land in a test's query count).
     /// </summary>
     public async Task StartedAsync()
     {
         _ = Server;
         await Services.GetRequiredService<global::MonitorApp.Data.ClusterNotifications>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
         await Services.GetRequiredService<global::MonitorApp.Data.Retention>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<global::MonitorApp.Alerts.AlertDelivery>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<global::MonitorApp.Alerts.AlertBoard>().FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public HttpClient CreateBrowserClient() =>

@@ -25,12 +25,12 @@ public sealed record AlertBoardView(
 }
 
 /// <summary>
-/// On every instance, the alerts, silences, recent events and delivery failures, read from the database every few seconds
-/// (and at once after an evaluation or a silence here), so the dashboard and the API show them without a query per request.
+/// On every instance, the alerts, silences, recent events and delivery failures, read from the database as often as the
+/// figures are computed (<c>Metrics:SnapshotSeconds</c>; and at once after an evaluation, a delivery or a silence here), so the dashboard and the API show them without a query per request.
 /// </summary>
-public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, ILogger<AlertBoard> logger) : BackgroundService
+public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, Microsoft.Extensions.Options.IOptions<MetricsOptions> metrics,
+    ILogger<AlertBoard> logger) : BackgroundService
 {
-    public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(24);
     public const int MaxRecentEvents = 100;
 
@@ -38,6 +38,10 @@ public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, I
     private AlertBoardView current = AlertBoardView.NotReadYet;
     private string signature = "";
     private long version;
+    private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the read at start-up has ended (read or failed).</summary>
+    public Task FirstRead => firstRead.Task;
 
     public AlertBoardView Current => Volatile.Read(ref current);
 
@@ -46,7 +50,7 @@ public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(metrics.Value.SnapshotSeconds), time);
         try
         {
             do
@@ -59,11 +63,16 @@ public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, I
                 {
                     logger.LogDebug(ex, "Reading the alert board failed; showing the last one read");
                 }
+                firstRead.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            firstRead.TrySetResult();
         }
     }
 

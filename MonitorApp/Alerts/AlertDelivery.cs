@@ -21,8 +21,17 @@ public sealed class AlertDelivery(
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
 
+    /// <summary>A round every so often even with nothing known to be due: a takeover inherits what the last holder left.</summary>
+    private static readonly TimeSpan LookAnyway = TimeSpan.FromMinutes(1);
+
     private readonly SemaphoreSlim turn = new(1, 1);
     private readonly SemaphoreSlim wake = new(0, 1);
+    // When the next known notification is due; rounds in between cost nothing (no query while all is quiet).
+    private long nextDueTicks;
+    private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the round run at start-up has ended (delivered, failed, or not elected).</summary>
+    public Task FirstRound => firstRound.Task;
 
     /// <summary>How long after the <paramref name="attempts"/>-th failed attempt the next one is made.</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, 5 * Math.Pow(2, Math.Max(0, attempts - 1))));
@@ -30,6 +39,7 @@ public sealed class AlertDelivery(
     /// <summary>New notifications are due: deliver now rather than at the next round.</summary>
     public void Wake()
     {
+        Interlocked.Exchange(ref nextDueTicks, 0);
         if (wake.CurrentCount == 0)
         {
             try { wake.Release(); } catch (SemaphoreFullException) { }
@@ -42,22 +52,27 @@ public sealed class AlertDelivery(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // The app's clock paces the rounds, so a test that moves it makes retries due without waiting.
-                await Task.WhenAny(wake.WaitAsync(stoppingToken), Task.Delay(Every, time, stoppingToken));
-                stoppingToken.ThrowIfCancellationRequested();
                 try
                 {
-                    if (await election.IsElectedAsync(stoppingToken))
+                    if (time.GetUtcNow().UtcDateTime.Ticks >= Interlocked.Read(ref nextDueTicks) && await election.IsElectedAsync(stoppingToken))
                         await DeliverDueAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogWarning(ex, "Delivering alert notifications failed; trying again shortly");
                 }
+                firstRound.TrySetResult();
+                // The app's clock paces the rounds, so a test that moves it makes retries due without waiting.
+                await Task.WhenAny(wake.WaitAsync(stoppingToken), Task.Delay(Every, time, stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            firstRound.TrySetResult();
         }
     }
 
@@ -101,6 +116,9 @@ public sealed class AlertDelivery(
                 using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
                     await db.SaveChangesAsync(cancellationToken);
             }
+            var pending = await db.AlertNotifications.Where(n => n.DeliveredAt == null && n.GaveUpAt == null)
+                .MinAsync(n => (DateTime?)n.NextAttemptAt, cancellationToken);
+            Interlocked.Exchange(ref nextDueTicks, (pending is { } soonest && soonest < now + LookAnyway ? soonest : now + LookAnyway).Ticks);
             if (due.Count > 0)
                 await board.RefreshAsync(cancellationToken);
             return delivered;

@@ -36,7 +36,7 @@ public sealed record SessionMetrics(
     bool Stale);
 
 /// <summary><see cref="Level"/>: where the hour's error rate stands against the thresholds (null without requests).</summary>
-public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, double? ErrorRate, double? P95Ms, string? Level);
+public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, double? ErrorRate, double? P95Ms, string? Level, bool AlertFired = false);
 
 public sealed record ErrorRateThresholds(double ErrorRateDegraded, double ErrorRateCritical, double P95DegradedMs, double P95CriticalMs);
 
@@ -140,20 +140,23 @@ public static class MetricsApi
     }
 
     private static async Task<Results<Ok<ErrorRateSeries>, ValidationProblem>> ErrorRateAsync(
-        string? hours, MetricsSnapshotService snapshots, IOptions<HealthOptions> health, CancellationToken ct)
+        string? hours, MetricsSnapshotService snapshots, IOptions<HealthOptions> health, Alerts.AlertBoard alerts, CancellationToken ct)
     {
         var count = 24;
         if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."] });
-        return TypedResults.Ok(ToErrorRate(await snapshots.GetAsync(ct), count, health.Value));
+        return TypedResults.Ok(ToErrorRate(await snapshots.GetAsync(ct), count, health.Value, alerts.Current.FiringHours));
     }
 
-    /// <summary>The last <paramref name="hours"/> hourly points with the thresholds, as the API and the dashboard's chart carry them.</summary>
-    public static ErrorRateSeries ToErrorRate(MetricsSnapshot s, int hours, HealthOptions t)
+    /// <summary>
+    /// The last <paramref name="hours"/> hourly points with the thresholds, as the API and the dashboard's chart carry them;
+    /// a point whose hour is in <paramref name="alertHours"/> saw an alert fire.
+    /// </summary>
+    public static ErrorRateSeries ToErrorRate(MetricsSnapshot s, int hours, HealthOptions t, IReadOnlySet<DateTime>? alertHours = null)
     {
         var points = s.Hourly.TakeLast(hours)
             .Select(p => new ErrorRatePoint(p.Hour, p.Requests, p.Errors, p.ErrorRate is { } r ? Math.Round(r, 6) : null, Round1(p.P95Ms),
-                p.ErrorRate is { } rate ? HealthEvaluator.ErrorRateLevel(rate, t).Name() : null))
+                p.ErrorRate is { } rate ? HealthEvaluator.ErrorRateLevel(rate, t).Name() : null, alertHours?.Contains(p.Hour) == true))
             .ToList();
         return new ErrorRateSeries(hours, points, new ErrorRateThresholds(t.ErrorRateDegraded, t.ErrorRateCritical, t.P95DegradedMs, t.P95CriticalMs), s.GeneratedAt, s.Stale);
     }

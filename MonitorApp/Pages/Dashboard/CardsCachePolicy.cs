@@ -4,7 +4,8 @@ using MonitorApp.Metrics;
 namespace MonitorApp.Pages.Dashboard;
 
 /// <summary>
-/// A refresh of the cards is the same HTML for every viewer allowed to see it, for one snapshot in one second
+/// A refresh of the cards is the same HTML for every viewer allowed to see it (a SUPER_ADMIN's has silence forms), for one
+/// snapshot and alert board in one second
 /// (the cards show ages in seconds). So it is rendered once per snapshot and second, and every other refresh
 /// in that second gets the stored copy: two hundred operators polling cost what one does. Authorization runs
 /// before the cache (a refused viewer never reaches it); the full page, with its antiforgery token, is never cached.
@@ -28,9 +29,17 @@ public sealed class CardsCachePolicy : IOutputCachePolicy
         context.AllowLocking = true; // one render per key, however many viewers ask at once
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(2);
         context.CacheVaryByRules.QueryKeys = "*";
-        context.CacheVaryByRules.VaryByValues["render"] = $"{snapshots.Version}/{second}";
+        var alerts = http.RequestServices.GetRequiredService<Alerts.AlertBoard>();
+        context.CacheVaryByRules.VaryByValues["render"] = $"{snapshots.Version}/{alerts.Version}/{second}";
+        // Silence forms show only beside unsilenced alerts: with none, every viewer's cards are the same.
+        var forms = CanSilence(http.User) && alerts.Current.Alerts.Any(a => a.SilencedBy is null);
+        context.CacheVaryByRules.VaryByValues["silence"] = forms ? "forms" : "none";
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A signed-in SUPER_ADMIN (not a token): the cards then carry silence forms.</summary>
+    public static bool CanSilence(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsInRole(Auth.Roles.SuperAdmin) && user.Identity?.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme;
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

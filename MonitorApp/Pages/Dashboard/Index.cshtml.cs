@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using MonitorApp.Alerts;
+using MonitorApp.Alerts.Channels;
 using MonitorApp.Auth;
 using MonitorApp.Metrics;
 
@@ -20,7 +22,10 @@ public sealed class IndexModel(
     TimeProvider time,
     IOptions<HealthOptions> health,
     IOptions<DashboardOptions> dashboard,
-    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : PageModel
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    AlertBoard alertBoard,
+    AlertChannels channels,
+    IOptions<AlertsOptions> alerts) : PageModel
 {
     /// <summary>The window of the distribution and category cards.</summary>
     public static readonly string SessionsWindow = MetricsWindow.Day.Name();
@@ -38,6 +43,15 @@ public sealed class IndexModel(
     public ErrorRateSeries ErrorRate { get; private set; } = null!;
     public TimeSpan Age => Snapshot.AgeAt(Now);
 
+    public AlertBoardView Alerts { get; private set; } = AlertBoardView.NotReadYet;
+    public int EvaluateSeconds => alerts.Value.EvaluateSeconds;
+    public int ChannelCount => channels.Names.Count();
+    public bool AlertRuleEnabled(string rule) => alerts.Value.Rule(rule).Enabled;
+    /// <summary>A signed-in SUPER_ADMIN sees a silence form beside each alert (the cached cards vary by it).</summary>
+    public bool CanSilence => CardsCachePolicy.CanSilence(User);
+    /// <summary>Why the silence just asked for was not created.</summary>
+    public Dictionary<string, string[]>? SilenceErrors { get; private set; }
+
     /// <summary>Chart data, serialized exactly as the JSON API serializes it.</summary>
     public string QualityChartJson => JsonSerializer.Serialize(Sessions, json.Value.SerializerOptions);
     public string ErrorChartJson => JsonSerializer.Serialize(ErrorRate, json.Value.SerializerOptions);
@@ -52,11 +66,35 @@ public sealed class IndexModel(
         return Partial("_Cards", this);
     }
 
+    /// <summary>The silence form of the alerts card (htmx, antiforgery header from the page): answers with the cards.</summary>
+    public async Task<IActionResult> OnPostSilenceAsync(string? rule, string? service, int? durationMinutes, string? comment,
+        [FromServices] Data.MonitorDbContext db, CancellationToken cancellationToken)
+    {
+        if (!CanSilence)
+            return Forbid();
+        var request = new SilenceRequest(rule, durationMinutes, comment, string.IsNullOrEmpty(service) ? null : service);
+        var errors = Silences.Validate(request);
+        if (errors.Count == 0)
+        {
+            await Silences.CreateAsync(db, request, User.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime, cancellationToken);
+            await alertBoard.RefreshAsync(cancellationToken);
+        }
+        else
+        {
+            SilenceErrors = errors;
+        }
+        await LoadAsync(cancellationToken);
+        Oob = true;
+        Response.Headers.CacheControl = "no-store";
+        return Partial("_Cards", this);
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        Alerts = alertBoard.Current;
         Snapshot = await snapshots.GetAsync(cancellationToken);
         Now = time.GetUtcNow().UtcDateTime;
         Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
-        ErrorRate = MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds);
+        ErrorRate = MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds, Alerts.FiringHours);
     }
 }

@@ -71,6 +71,17 @@
                         pointStyle: marked.map(function (m) { return m ? 'triangle' : 'circle'; }),
                         spanGaps: false,
                     },
+                    {
+                        // The hours in which an alert fired (any rule), from the incident timeline.
+                        label: 'Alert fired',
+                        data: points.map(function (p, i) { return p.alert_fired ? (rates[i] === null ? 0 : rates[i]) : null; }),
+                        showLine: false,
+                        pointStyle: 'rectRot',
+                        pointRadius: 9,
+                        pointBorderWidth: 2,
+                        borderColor: cssColor('--bad'),
+                        backgroundColor: 'transparent',
+                    },
                     { label: 'Degraded above', data: flat(t.error_rate_degraded), borderColor: cssColor('--warn'), borderDash: [6, 4], pointRadius: 0, pointHitRadius: 0 },
                     { label: 'Critical above', data: flat(t.error_rate_critical), borderColor: cssColor('--bad'), borderDash: [2, 3], pointRadius: 0, pointHitRadius: 0 },
                 ],
@@ -96,7 +107,7 @@
                                     'Errors: ' + p.errors,
                                     'Error rate: ' + (p.error_rate === null ? 'no requests' : percent(p.error_rate)),
                                     'p95: ' + (p.p95_ms === null ? 'unknown' : p.p95_ms + ' ms'),
-                                ];
+                                ].concat(p.alert_fired ? ['An alert fired in this hour'] : []);
                             },
                         },
                     },
