@@ -1,0 +1,257 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MonitorApp.Alerts;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Alerts;
+
+/// <summary>
+/// Alerts that reach people: an error rate driven through ingestion, a controlled clock, and real receivers (HTTP for the
+/// webhook and Slack, SMTP for e-mail) — exactly one firing and one resolved notification per incident on each channel.
+/// </summary>
+public abstract class AlertNotificationTests(DatabaseProvider provider)
+{
+    protected const string Webhook = "/hook/webhook", Slack = "/hook/slack";
+    protected static readonly DateTimeOffset T0 = IsolatedApp.T0;
+
+    /// <summary>error_rate_critical alone (For 2 min, KeepFiringFor 5 min: the defaults), to three channels.</summary>
+    protected static Dictionary<string, string?> Settings(AlertReceiver receiver, Dictionary<string, string?>? more = null)
+    {
+        var settings = receiver.Channels();
+        foreach (var rule in AlertRules.All.Where(r => r.Name != AlertRules.ErrorRateCritical))
+            settings[$"Alerts:Rules:{rule.Name}:Enabled"] = "false";
+        settings["Alerts:DashboardUrl"] = "https://monitor.example/admin/dashboard";
+        settings["Metrics:SnapshotSeconds"] = "300"; // the test computes the figures when it wants them
+        foreach (var (key, value) in more ?? [])
+            settings[key] = value;
+        return settings;
+    }
+
+    protected static Task OutcomesAsync(IsolatedApp app, int ok, int errors) => app.PostRequestsAsync(
+        Enumerable.Range(0, ok + errors).Select(i => (object)new { service = "platform-api", at = IsolatedApp.Iso(T0.AddMinutes(-1)), status = i < errors ? 503 : 200, duration_ms = 20 }));
+
+    /// <summary>Recomputes the figures and evaluates the rules, as the timers would.</summary>
+    protected static async Task EvaluateAsync(IsolatedApp app)
+    {
+        await app.RefreshAsync();
+        await app.App.Services.GetRequiredService<AlertEvaluator>().EvaluateAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Delivers what is due. The delivery loop may be at it already (an evaluation wakes it): rounds take turns, so when
+    /// this returns, everything due has been tried by one of them.
+    /// </summary>
+    protected static Task DeliverAsync(IsolatedApp app) => app.App.Services.GetRequiredService<AlertDelivery>().DeliverDueAsync(CancellationToken.None);
+
+    protected static int Sent(AlertReceiver receiver) => receiver.Accepted.Count + receiver.Smtp.ReceivedEmailCount;
+
+    /// <summary>Moves the clock a minute at a time, evaluating after each, as the evaluation timer would.</summary>
+    protected static async Task PassAsync(IsolatedApp app, TimeSpan span)
+    {
+        for (var passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromMinutes(1))
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await EvaluateAsync(app);
+        }
+    }
+
+    protected static async Task AssertEachChannelGotAsync(AlertReceiver receiver, params string[] states)
+    {
+        Assert.Equal(states, receiver.Bodies(Webhook).Select(b => JsonDocument.Parse(b).RootElement.GetProperty("state").GetString()));
+        Assert.Equal(states.Select(s => $"[{s.ToUpperInvariant()}] error_rate_critical"),
+            receiver.Bodies(Slack).Select(b => JsonDocument.Parse(b).RootElement.GetProperty("text").GetString()!.Split(" (")[0]));
+        var deadline = DateTime.UtcNow.AddSeconds(10); // the SMTP sink stores a message just after it answers
+        while (receiver.Smtp.ReceivedEmailCount < states.Length && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        // The sink keeps no order: the subjects, whatever order they arrived in.
+        Assert.Equal(states.Select(s => $"[{s.ToUpperInvariant()}] error_rate_critical (critical)").Order(), receiver.MailSubjects.Order());
+    }
+
+    [SkippableFact]
+    public async Task AnIncident_SendsOneFiringAndOneResolvedOnEachChannel_AndAFlapInsideKeepFiringForSendsNothingMore()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver));
+
+        await OutcomesAsync(app, ok: 80, errors: 20); // 20 % > 5 %
+        await EvaluateAsync(app);
+        await DeliverAsync(app);
+        Assert.Equal(0, Sent(receiver)); // pending: nobody is told yet
+        var alerts = await app.GetJsonAsync("/api/admin/alerts");
+        Assert.Equal("pending", Rule(alerts, AlertRules.ErrorRateCritical).GetProperty("state").GetString());
+
+        await PassAsync(app, TimeSpan.FromMinutes(2));
+        await DeliverAsync(app);
+        await AssertEachChannelGotAsync(receiver, "firing");
+        var firing = JsonDocument.Parse(receiver.Bodies(Webhook)[0]).RootElement;
+        Assert.Equal("error_rate_critical", firing.GetProperty("rule").GetString());
+        Assert.Equal("critical", firing.GetProperty("severity").GetString());
+        Assert.Equal(0.2, firing.GetProperty("value").GetDouble(), 6);
+        Assert.Equal(0.05, firing.GetProperty("threshold").GetDouble(), 6);
+        Assert.Equal(JsonValueKind.Null, firing.GetProperty("resolved_at").ValueKind);
+        Assert.Equal("https://monitor.example/admin/dashboard", firing.GetProperty("dashboard_url").GetString());
+        Assert.Contains("error rate 20 %", firing.GetProperty("reasons")[0].GetString());
+        Assert.Equal(T0.AddMinutes(2).UtcDateTime, firing.GetProperty("started_at").GetDateTime(), TimeSpan.FromSeconds(1));
+
+        // The rate falls below 5 %, rises above it again within KeepFiringFor, and falls again: still one incident.
+        await OutcomesAsync(app, ok: 400, errors: 0);   // 20 / 500 = 4 %
+        await PassAsync(app, TimeSpan.FromMinutes(2));
+        await OutcomesAsync(app, ok: 0, errors: 30);    // 50 / 530 = 9.4 %
+        await PassAsync(app, TimeSpan.FromMinutes(1));
+        await OutcomesAsync(app, ok: 600, errors: 0);   // 50 / 1130 = 4.4 %
+        await PassAsync(app, TimeSpan.FromMinutes(4));
+        await DeliverAsync(app);
+        await AssertEachChannelGotAsync(receiver, "firing");
+        Assert.Equal("firing", Rule(await app.GetJsonAsync("/api/admin/alerts"), AlertRules.ErrorRateCritical).GetProperty("state").GetString());
+
+        await PassAsync(app, TimeSpan.FromMinutes(2)); // false for 5 minutes now
+        await DeliverAsync(app);
+        await AssertEachChannelGotAsync(receiver, "firing", "resolved");
+        var resolved = JsonDocument.Parse(receiver.Bodies(Webhook)[1]).RootElement;
+        Assert.Equal(firing.GetProperty("fingerprint").GetString(), resolved.GetProperty("fingerprint").GetString());
+        Assert.NotEqual(JsonValueKind.Null, resolved.GetProperty("resolved_at").ValueKind);
+
+        var events = (await app.GetJsonAsync("/api/admin/events?hours=24")).GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "alert").Select(e => e.GetProperty("state").GetString()).Reverse().ToList();
+        Assert.Equal(["pending", "firing", "resolved"], events);
+    }
+
+    [SkippableFact]
+    public async Task ASilencedRule_StillShows_ButNotifiesNobody_AndTheSilenceIsInTheTimeline()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver));
+        var admin = app.App.CreateBrowserClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.App.CreateTokenAsync(Roles.SuperAdmin));
+
+        var refused = await app.Monitor.PostAsJsonAsync("/api/admin/alerts/silences", new { rule = AlertRules.ErrorRateCritical, duration_minutes = 60, comment = "deploy" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode); // SYSTEM_MONITOR reads, it does not silence
+        var bad = await admin.PostAsJsonAsync("/api/admin/alerts/silences", new { rule = "error_rate", duration_minutes = 0, comment = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(["comment", "duration_minutes", "rule"], errors.EnumerateObject().Select(e => e.Name).Order());
+        var created = await admin.PostAsJsonAsync("/api/admin/alerts/silences", new { rule = AlertRules.ErrorRateCritical, duration_minutes = 60, comment = "planned database failover" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await OutcomesAsync(app, ok: 80, errors: 20);
+        await EvaluateAsync(app);
+        await PassAsync(app, TimeSpan.FromMinutes(2));
+        var rule = Rule(await app.GetJsonAsync("/api/admin/alerts"), AlertRules.ErrorRateCritical);
+        Assert.Equal("firing", rule.GetProperty("state").GetString());
+        Assert.True(rule.GetProperty("alerts")[0].GetProperty("silenced").GetBoolean());
+        await OutcomesAsync(app, ok: 2000, errors: 0);
+        await PassAsync(app, TimeSpan.FromMinutes(6));
+        await DeliverAsync(app);
+        Assert.Equal(0, Sent(receiver));
+
+        var timeline = (await app.GetJsonAsync("/api/admin/events?hours=24")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("summary").GetString()).ToList();
+        Assert.Contains(timeline, s => s!.StartsWith("error_rate_critical silenced by token:", StringComparison.Ordinal));
+        Assert.Contains("error_rate_critical firing (silenced: nobody notified)", timeline);
+    }
+
+    [SkippableFact]
+    public async Task AReceiverThatIsDown_IsRetriedWithBackoff_ShowsAsFailing_ThenGetsItOnce()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver, new() { ["Alerts:Rules:error_rate_critical:For"] = "00:00:00" }));
+        receiver.Failing = true;
+
+        await OutcomesAsync(app, ok: 80, errors: 20);
+        await EvaluateAsync(app); // For 0: fires at the first evaluation
+        await DeliverAsync(app);
+        Assert.Equal(2, receiver.Refused); // webhook and Slack refused; e-mail went through
+        var failures = (await app.GetJsonAsync("/api/admin/alerts")).GetProperty("delivery_failures");
+        Assert.Equal(["chat", "hook"], failures.EnumerateArray().Select(f => f.GetProperty("channel").GetString()).Order());
+        Assert.Contains("503", failures[0].GetProperty("last_error").GetString());
+        var cards = await MonitorAppFactory.ParseAsync(await (await app.App.CreateClientAsAsync(Roles.SystemMonitor)).GetAsync("/admin/dashboard"));
+        Assert.Contains("Notification to", cards.QuerySelector("#card-alerts .banner")!.TextContent);
+
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        await DeliverAsync(app);
+        Assert.Equal(2, receiver.Refused); // not due yet: the first retry waits 5 s
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await DeliverAsync(app);
+        Assert.Equal(4, receiver.Refused);
+        receiver.Failing = false;
+        app.Time.Advance(TimeSpan.FromSeconds(9));
+        await DeliverAsync(app);
+        Assert.Empty(receiver.Accepted); // the second retry waits 10 s
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await DeliverAsync(app);
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        await DeliverAsync(app);
+
+        Assert.Single(receiver.Bodies(Webhook));
+        Assert.Single(receiver.Bodies(Slack));
+        Assert.Equal(4, await app.App.WithDbAsync(db => db.AlertDeliveryAttempts.CountAsync(a => !a.Succeeded)));
+        Assert.Equal(3, await app.App.WithDbAsync(db => db.AlertDeliveryAttempts.CountAsync(a => a.Succeeded)));
+        Assert.Equal(0, (await app.GetJsonAsync("/api/admin/alerts")).GetProperty("delivery_failures").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task ARestartMidIncident_DuplicatesNothing_AndStillResolves()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var settings = Settings(receiver);
+        await using (var before = await IsolatedApp.StartAsync(provider, settings, TestDatabase.Existing(provider, database.ConnectionString)))
+        {
+            await OutcomesAsync(before, ok: 80, errors: 20);
+            await EvaluateAsync(before);
+            await PassAsync(before, TimeSpan.FromMinutes(2));
+            await DeliverAsync(before);
+            await AssertEachChannelGotAsync(receiver, "firing");
+        }
+
+        await using var after = await IsolatedApp.StartAsync(provider, settings, TestDatabase.Existing(provider, database.ConnectionString));
+        after.Time.Advance(TimeSpan.FromMinutes(3)); // later than when the first process stopped
+        await EvaluateAsync(after);
+        await DeliverAsync(after);
+        await AssertEachChannelGotAsync(receiver, "firing");
+        await OutcomesAsync(after, ok: 2000, errors: 0);
+        await PassAsync(after, TimeSpan.FromMinutes(6));
+        await DeliverAsync(after);
+        await AssertEachChannelGotAsync(receiver, "firing", "resolved");
+    }
+
+    protected static JsonElement Rule(JsonElement alerts, string name) =>
+        alerts.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
+}
+
+public sealed class SqliteAlertNotificationTests() : AlertNotificationTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresAlertNotificationTests() : AlertNotificationTests(DatabaseProvider.Postgres)
+{
+    [SkippableFact]
+    public async Task TwoInstancesOnOnePostgres_NotifyOnce()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = Settings(receiver);
+        await using var a = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, settings, TestDatabase.Existing(DatabaseProvider.Postgres, database.ConnectionString));
+        await using var b = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, settings, TestDatabase.Existing(DatabaseProvider.Postgres, database.ConnectionString));
+
+        await OutcomesAsync(a, ok: 80, errors: 20);
+        foreach (var app in new[] { a, b })
+            await EvaluateAsync(app);
+        foreach (var app in new[] { a, b })
+            await PassAsync(app, TimeSpan.FromMinutes(2));
+        foreach (var app in new[] { a, b })
+            await DeliverAsync(app);
+
+        await AssertEachChannelGotAsync(receiver, "firing");
+        Assert.Equal(1, await a.App.WithDbAsync(db => db.TimelineEvents.CountAsync(e => e.Kind == TimelineEvent.Alert && e.State == AlertState.Firing)));
+        // Both show it: each reads the shared state.
+        foreach (var app in new[] { a, b })
+        {
+            await app.App.Services.GetRequiredService<AlertBoard>().RefreshAsync(CancellationToken.None);
+            Assert.Equal("firing", Rule(await app.GetJsonAsync("/api/admin/alerts"), AlertRules.ErrorRateCritical).GetProperty("state").GetString());
+        }
+    }
+}
