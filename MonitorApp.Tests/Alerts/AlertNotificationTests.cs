@@ -68,7 +68,7 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
-    public async Task ASilencedRule_StillShows_ButNotifiesNobody_AndTheSilenceIsInTheTimeline()
+    public async Task ASilencedRule_StillShows_ButNotifiesNobody_TheSilenceIsInTheTimeline_AndEndsByItself()
     {
         await using var receiver = await AlertReceiver.StartAsync();
         await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver));
@@ -98,6 +98,14 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         var timeline = (await app.GetJsonAsync("/api/admin/events?hours=24")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("summary").GetString()).ToList();
         Assert.Contains(timeline, s => s!.StartsWith("error_rate_critical silenced by token:", StringComparison.Ordinal));
         Assert.Contains("error_rate_critical firing (silenced: nobody notified)", timeline);
+
+        // The silence ends by itself: the next incident, an hour later, is sent.
+        app.Time.Advance(TimeSpan.FromMinutes(55));
+        await OutcomesAsync(app, ok: 50, errors: 50, at: app.Time.GetUtcNow());
+        await EvaluateAsync(app);
+        await PassAsync(app, TimeSpan.FromMinutes(2));
+        await DeliverAsync(app);
+        await AssertEachChannelGotAsync(receiver, "firing");
     }
 
     [SkippableFact]

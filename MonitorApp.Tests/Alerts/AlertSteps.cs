@@ -24,8 +24,9 @@ public static class AlertSteps
         return settings;
     }
 
-    public static Task OutcomesAsync(IsolatedApp app, int ok, int errors) => app.PostRequestsAsync(
-        Enumerable.Range(0, ok + errors).Select(i => (object)new { service = "platform-api", at = IsolatedApp.Iso(T0.AddMinutes(-1)), status = i < errors ? 503 : 200, duration_ms = 20 }));
+    /// <summary>Outcomes of a minute before <paramref name="at"/> (T0 unless given).</summary>
+    public static Task OutcomesAsync(IsolatedApp app, int ok, int errors, DateTimeOffset? at = null) => app.PostRequestsAsync(
+        Enumerable.Range(0, ok + errors).Select(i => (object)new { service = "platform-api", at = IsolatedApp.Iso((at ?? T0).AddMinutes(-1)), status = i < errors ? 503 : 200, duration_ms = 20 }));
 
     /// <summary>Recomputes the figures and evaluates the rules, as the timers would.</summary>
     public static async Task EvaluateAsync(IsolatedApp app)

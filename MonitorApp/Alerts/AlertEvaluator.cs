@@ -178,14 +178,16 @@ public sealed class AlertEvaluator(
         var lastHealth = await db.TimelineEvents.AsNoTracking().Where(e => e.Kind == TimelineEvent.Health)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.State).FirstOrDefaultAsync(cancellationToken);
         if (lastHealth != level)
-            round.Event(TimelineEvent.Health, "system", level, lastHealth, $"health {lastHealth ?? "unknown"} → {level}", string.Join('\n', snapshot.Health.Reasons));
+            round.Event(TimelineEvent.Health, "system", level, lastHealth, lastHealth is null ? $"health {level} (first seen)" : $"health {lastHealth} → {level}",
+                string.Join('\n', snapshot.Health.Reasons));
         if (snapshot.Stale)
             return;
         foreach (var service in snapshot.ExternalServices)
         {
             var last = await db.TimelineEvents.AsNoTracking().Where(e => e.Kind == TimelineEvent.Service && e.Subject == service.Name)
                 .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.State).FirstOrDefaultAsync(cancellationToken);
-            if (last != service.Status)
+            // A service never seen and not known yet (not configured, not checked) has no change to tell.
+            if (last != service.Status && (last is not null || service.Status != "unknown"))
                 round.Event(TimelineEvent.Service, service.Name, service.Status, last, $"{service.DisplayName} {last ?? "unknown"} → {service.Status}", service.Detail);
         }
     }
