@@ -10,6 +10,10 @@ public sealed class AlertsOptions
     [Range(1, 300, ErrorMessage = "Alerts:EvaluateSeconds must be between 1 and 300.")]
     public int EvaluateSeconds { get; set; } = 15;
 
+    /// <summary>Timeline events, sent notifications and ended silences older than this are deleted (hourly).</summary>
+    [Range(1, 3650, ErrorMessage = "Alerts:RetentionDays must be between 1 and 3650.")]
+    public int RetentionDays { get; set; } = 90;
+
     /// <summary>The dashboard's address as operators reach it, sent in notifications (none when not set).</summary>
     public string? DashboardUrl { get; set; }
 

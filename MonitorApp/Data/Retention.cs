@@ -6,12 +6,12 @@ using MonitorApp.Telemetry;
 namespace MonitorApp.Data;
 
 /// <summary>What one retention round deleted.</summary>
-public sealed record Pruned(int Rollups, int Sessions, int Categories);
+public sealed record Pruned(int Rollups, int Sessions, int Categories, int TimelineEvents);
 
 /// <summary>
 /// [elected] Deletes, hourly, what is older than it is kept: request rollups after <see cref="TelemetryOptions.RetentionDays"/>,
 /// sessions not heard from after <see cref="SessionsOptions.RetentionDays"/> with their hourly counts, and categories no
-/// session refers to any more. (Probe history is pruned
+/// session refers to any more; timeline events, sent notifications and ended silences after <c>Alerts:RetentionDays</c>. (Probe history is pruned
 /// by the prober.) Events older than these windows are refused at ingestion, so nothing pruned comes back.
 /// </summary>
 public sealed class Retention(
@@ -21,6 +21,7 @@ public sealed class Retention(
     IOptions<TelemetryOptions> telemetry,
     IOptions<SessionsOptions> sessions,
     ServiceLimit services,
+    IOptions<Alerts.AlertsOptions> alerts,
     ILogger<Retention> logger) : BackgroundService
 {
     private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +83,12 @@ public sealed class Retention(
         var categories = await db.CounselorCategories
             .Where(c => !db.Sessions.Any(s => s.CategoryId == c.Id) && !db.SessionStartCounts.Any(n => n.CategoryId == c.Id))
             .ExecuteDeleteAsync(cancellationToken);
-        return new Pruned(rollups, pruned, categories);
+
+        // The incident timeline and what was sent (or given up on): an open notification is never deleted.
+        var oldestEvent = now.AddDays(-alerts.Value.RetentionDays);
+        var events = await db.TimelineEvents.Where(e => e.At < oldestEvent).ExecuteDeleteAsync(cancellationToken);
+        await db.AlertNotifications.Where(n => n.CreatedAt < oldestEvent && (n.DeliveredAt != null || n.GaveUpAt != null)).ExecuteDeleteAsync(cancellationToken);
+        await db.Silences.Where(x => x.EndsAt < oldestEvent).ExecuteDeleteAsync(cancellationToken);
+        return new Pruned(rollups, pruned, categories, events);
     }
 }
