@@ -86,7 +86,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await Assertions.Expect(page.Locator("#card-external tbody")).ToContainTextAsync("Daily.co");
 
         // Charts: a Chart.js instance per canvas, its legend, and pixels actually painted.
-        foreach (var (canvas, legendItems) in new[] { ("#card-quality-distribution canvas", 4), ("#card-error-chart canvas", 3) })
+        foreach (var (canvas, legendItems) in new[] { ("#card-quality-distribution canvas", 4), ("#card-error-chart canvas", 4) }) // error chart: rate, alert fired, degraded, critical
         {
             var drawn = await page.EvaluateAsync<int[]>(@"selector => {
                 const canvas = document.querySelector(selector);
@@ -101,6 +101,7 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         }
 
         // Hovering the hour with the most requests shows its requests, errors, rate and p95.
+        await page.Locator("#card-error-chart canvas").ScrollIntoViewIfNeededAsync(); // the alerts card may push it below the fold
         var point = await page.EvaluateAsync<double[]>(@"() => {
             const canvas = document.querySelector('#card-error-chart canvas');
             const chart = Chart.getChart(canvas);
