@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using netDumbster.smtp;
 
-namespace MonitorApp.Tests.Infrastructure;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Alerts;
 
 /// <summary>
 /// The places alerts go, played for real on 127.0.0.1: an HTTP server taking webhook and Slack posts (it can be told to
