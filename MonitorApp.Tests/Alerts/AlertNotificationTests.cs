@@ -34,6 +34,9 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         await PassAsync(app, TimeSpan.FromMinutes(2));
         await DeliverAsync(app);
         await AssertEachChannelGotAsync(receiver, "firing");
+        var hours = (await app.GetJsonAsync("/api/admin/metrics/error-rate?hours=3")).GetProperty("points").EnumerateArray()
+            .Select(p => (p.GetProperty("hour").GetDateTime(), p.GetProperty("alert_fired").GetBoolean())).ToList();
+        Assert.Equal([false, false, true], hours.Select(h => h.Item2)); // the chart marks the hour it fired in (12:00)
         var firing = JsonDocument.Parse(receiver.Bodies(Webhook)[0]).RootElement;
         Assert.Equal("error_rate_critical", firing.GetProperty("rule").GetString());
         Assert.Equal("critical", firing.GetProperty("severity").GetString());
@@ -99,10 +102,12 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         Assert.Contains(timeline, s => s!.StartsWith("error_rate_critical silenced by token:", StringComparison.Ordinal));
         Assert.Contains("error_rate_critical firing (silenced: nobody notified)", timeline);
 
-        // The silence ends by itself: the next incident, an hour later, is sent.
+        // The silence ends by itself (and says so in the timeline): the next incident, an hour later, is sent.
         app.Time.Advance(TimeSpan.FromMinutes(55));
         await OutcomesAsync(app, ok: 50, errors: 50, at: app.Time.GetUtcNow());
         await EvaluateAsync(app);
+        Assert.Contains("error_rate_critical silence ended", (await app.GetJsonAsync("/api/admin/events?hours=24")).GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("summary").GetString()));
         await PassAsync(app, TimeSpan.FromMinutes(2));
         await DeliverAsync(app);
         await AssertEachChannelGotAsync(receiver, "firing");
@@ -148,7 +153,57 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
-    public async Task ARestartMidIncident_DuplicatesNothing_AndStillResolves()
+    public async Task AReceiverDownForMoreThanAnHour_IsGivenUp_AndThatShows()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver, new() { ["Alerts:Rules:error_rate_critical:For"] = "00:00:00" }));
+        receiver.Failing = true;
+        await OutcomesAsync(app, ok: 80, errors: 20);
+        await EvaluateAsync(app);
+        for (var i = 0; i < 8; i++) // 5 s, 10 s, 20 s … 10 min apart: past an hour after 8 rounds of 10 minutes
+        {
+            await DeliverAsync(app);
+            app.Time.Advance(TimeSpan.FromMinutes(10));
+            await OutcomesAsync(app, ok: 80, errors: 20, at: app.Time.GetUtcNow()); // the incident goes on
+        }
+        await DeliverAsync(app);
+        var refusedThen = receiver.Refused;
+        app.Time.Advance(TimeSpan.FromMinutes(30));
+        await OutcomesAsync(app, ok: 80, errors: 20, at: app.Time.GetUtcNow());
+        await DeliverAsync(app);
+        Assert.Equal(refusedThen, receiver.Refused); // no more attempts
+        var failures = (await app.GetJsonAsync("/api/admin/alerts")).GetProperty("delivery_failures").EnumerateArray().ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.NotEqual(JsonValueKind.Null, f.GetProperty("gave_up_at").ValueKind));
+        var page = await MonitorAppFactory.ParseAsync(await (await app.App.CreateClientAsAsync(Roles.SystemMonitor)).GetAsync("/admin/dashboard"));
+        Assert.Contains("Gave up at", page.QuerySelector("#card-alerts .banner")!.TextContent);
+    }
+
+    [SkippableFact]
+    public async Task TheDashboardsSilenceForm_IsForASuperAdminWithTheAntiforgeryToken_Only()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver, new() { ["Alerts:Rules:error_rate_critical:For"] = "00:00:00" }));
+        await OutcomesAsync(app, ok: 80, errors: 20);
+        await EvaluateAsync(app);
+        var fields = new Dictionary<string, string> { ["rule"] = AlertRules.ErrorRateCritical, ["durationMinutes"] = "60", ["comment"] = "known" };
+
+        var monitor = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
+        var monitorPage = await MonitorAppFactory.ParseAsync(await monitor.GetAsync("/admin/dashboard"));
+        Assert.Null(monitorPage.QuerySelector("#card-alerts form.silence"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await monitor.HtmxPostAsync(monitorPage, "/admin/dashboard?handler=Silence", fields)).StatusCode);
+
+        var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
+        var adminPage = await MonitorAppFactory.ParseAsync(await admin.GetAsync("/admin/dashboard"));
+        Assert.NotNull(adminPage.QuerySelector("#card-alerts form.silence"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/admin/dashboard?handler=Silence", new FormUrlEncodedContent(fields))).StatusCode);
+        var silenced = await admin.HtmxPostAsync(adminPage, "/admin/dashboard?handler=Silence", fields);
+        Assert.Equal(HttpStatusCode.OK, silenced.StatusCode);
+        Assert.Contains("Silenced until", (await MonitorAppFactory.ParseAsync(silenced)).QuerySelector("#card-alerts")!.TextContent);
+    }
+
+    [SkippableFact]
+    public async Task ARestartMidIncident_DropsNothingDue_DuplicatesNothing_AndStillResolves()
     {
         await using var receiver = await AlertReceiver.StartAsync();
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -157,16 +212,18 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         {
             await OutcomesAsync(before, ok: 80, errors: 20);
             await EvaluateAsync(before);
+            receiver.Failing = true; // the webhook and Slack are due, and not delivered, when the process stops
             await PassAsync(before, TimeSpan.FromMinutes(2));
             await DeliverAsync(before);
-            await AssertEachChannelGotAsync(receiver, "firing");
+            Assert.Equal(2, receiver.Refused);
         }
+        receiver.Failing = false;
 
         await using var after = await IsolatedApp.StartAsync(provider, settings, TestDatabase.Existing(provider, database.ConnectionString));
         after.Time.Advance(TimeSpan.FromMinutes(3)); // later than when the first process stopped
         await EvaluateAsync(after);
         await DeliverAsync(after);
-        await AssertEachChannelGotAsync(receiver, "firing");
+        await AssertEachChannelGotAsync(receiver, "firing"); // what was due was not dropped, and nothing was sent twice
         await OutcomesAsync(after, ok: 2000, errors: 0);
         await PassAsync(after, TimeSpan.FromMinutes(6));
         await DeliverAsync(after);
@@ -198,10 +255,47 @@ public sealed class PostgresAlertNotificationTests() : AlertNotificationTests(Da
         await AssertEachChannelGotAsync(receiver, "firing");
         Assert.Equal(1, await a.App.WithDbAsync(db => db.TimelineEvents.CountAsync(e => e.Kind == TimelineEvent.Alert && e.State == AlertState.Firing)));
         // Both show it: each reads the shared state.
+        // (The failover itself is TheElectedInstanceStopping_TheOtherResolvesTheIncidentOnce.)
         foreach (var app in new[] { a, b })
         {
             await app.App.Services.GetRequiredService<AlertBoard>().RefreshAsync(CancellationToken.None);
             Assert.Equal("firing", Rule(await app.GetJsonAsync("/api/admin/alerts"), AlertRules.ErrorRateCritical).GetProperty("state").GetString());
         }
+    }
+
+    [SkippableFact]
+    public async Task TheElectedInstanceStopping_TheOtherResolvesTheIncidentOnce()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = Settings(receiver);
+        var a = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, settings, TestDatabase.Existing(DatabaseProvider.Postgres, database.ConnectionString));
+        await using var b = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, settings, TestDatabase.Existing(DatabaseProvider.Postgres, database.ConnectionString));
+        var (leader, standby) = await a.App.Services.GetRequiredService<LeaderElection>().IsElectedAsync(CancellationToken.None) ? (a, b) : (b, a);
+
+        await OutcomesAsync(leader, ok: 80, errors: 20);
+        await EvaluateAsync(leader);
+        await PassAsync(leader, TimeSpan.FromMinutes(2));
+        await DeliverAsync(leader);
+        await AssertEachChannelGotAsync(receiver, "firing");
+        await leader.DisposeAsync();
+        if (!ReferenceEquals(leader, a))
+            await a.DisposeAsync();
+
+        var election = standby.App.Services.GetRequiredService<LeaderElection>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await election.IsElectedAsync(CancellationToken.None))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the standby was not elected within 20 s");
+            await Task.Delay(200);
+        }
+        standby.Time.Advance(TimeSpan.FromMinutes(3));
+        await EvaluateAsync(standby); // still firing: the same incident, nothing new
+        await DeliverAsync(standby);
+        await AssertEachChannelGotAsync(receiver, "firing");
+        await OutcomesAsync(standby, ok: 2000, errors: 0);
+        await PassAsync(standby, TimeSpan.FromMinutes(6));
+        await DeliverAsync(standby);
+        await AssertEachChannelGotAsync(receiver, "firing", "resolved");
     }
 }

@@ -138,3 +138,29 @@ public sealed class AlertRulesTests
         Assert.Contains("Alerts:Channels:mail:Password is required with Username (set it in the environment: Alerts__Channels__mail__Password)", refused.ToString());
     }
 }
+
+public sealed class SilenceTests
+{
+    private static readonly DateTime At = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void ASilenceCoversItsRule_AllOfItsServicesOrJustTheOneNamed_OnlyUntilItEnds()
+    {
+        var wholeRule = new Silence { Rule = AlertRules.ServiceDown, StartsAt = At, EndsAt = At.AddHours(1), Comment = "c", CreatedBy = "x" };
+        var oneService = new Silence { Rule = AlertRules.ServiceDown, Subject = "livekit", StartsAt = At, EndsAt = At.AddHours(1), Comment = "c", CreatedBy = "x" };
+        Assert.True(wholeRule.Covers(AlertRules.ServiceDown, "daily_co", At.AddMinutes(5)));
+        Assert.True(oneService.Covers(AlertRules.ServiceDown, "livekit", At.AddMinutes(5)));
+        Assert.False(oneService.Covers(AlertRules.ServiceDown, "daily_co", At.AddMinutes(5)));
+        Assert.False(wholeRule.Covers(AlertRules.P95Critical, "", At.AddMinutes(5)));
+        Assert.False(wholeRule.Covers(AlertRules.ServiceDown, "livekit", At.AddHours(1)));
+        Assert.False(wholeRule.Covers(AlertRules.ServiceDown, "livekit", At.AddSeconds(-1)));
+    }
+
+    [Fact]
+    public void AServiceOnlyForServiceDown_AndACommentWithoutControlCharacters()
+    {
+        Assert.Equal(["service"], Silences.Validate(new SilenceRequest(AlertRules.P95Critical, 10, "why", "livekit")).Keys);
+        Assert.Equal(["comment"], Silences.Validate(new SilenceRequest(AlertRules.ServiceDown, 10, "why\u202E", "livekit")).Keys);
+        Assert.Empty(Silences.Validate(new SilenceRequest(AlertRules.ServiceDown, 10, "vendor incident 🚧 #4711", "livekit")));
+    }
+}

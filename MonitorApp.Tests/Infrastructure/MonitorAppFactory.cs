@@ -139,6 +139,19 @@ public static class BrowserRequests
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>
+    /// A POST as htmx sends it from <paramref name="page"/>: form fields, HX-Request, and the antiforgery token in the header
+    /// the page's <c>htmx-config</c> meta names (as the htmx antiforgery script does).
+    /// </summary>
+    public static Task<HttpResponseMessage> HtmxPostAsync(this HttpClient client, IHtmlDocument page, string path, Dictionary<string, string> fields)
+    {
+        var config = System.Text.Json.JsonDocument.Parse(page.QuerySelector("meta[name=htmx-config]")!.GetAttribute("content")!).RootElement.GetProperty("antiForgery");
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add(config.GetProperty("headerName").GetString()!, config.GetProperty("requestToken").GetString());
+        return client.SendAsync(request);
+    }
+
     /// <summary>A GET as htmx sends it from a page (<paramref name="fromPath"/>): with HX-Request and HX-Current-URL.</summary>
     public static Task<HttpResponseMessage> HtmxGetAsync(this HttpClient client, string path, string fromPath = "/admin/dashboard")
     {

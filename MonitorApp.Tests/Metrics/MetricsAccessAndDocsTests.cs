@@ -49,6 +49,7 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
         {
             ("/api/admin/metrics/current", "get"), ("/api/admin/metrics/sessions", "get"), ("/api/admin/metrics/error-rate", "get"),
             ("/api/admin/metrics/db-pool", "get"), ("/api/admin/metrics/external-services", "get"), ("/api/ingest/session-events", "post"), ("/api/ingest/requests", "post"),
+            ("/api/admin/alerts", "get"), ("/api/admin/events", "get"), ("/api/admin/alerts/silences", "post"),
         })
         {
             var responses = paths.GetProperty(path).GetProperty(verb).GetProperty("responses");

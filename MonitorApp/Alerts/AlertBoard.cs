@@ -6,7 +6,7 @@ namespace MonitorApp.Alerts;
 
 /// <summary>An alert as the dashboard and the API show it.</summary>
 public sealed record AlertView(string Rule, string Subject, string State, string Severity, DateTime ActiveSince, DateTime? FiredAt,
-    DateTime? ClearSince, double? Value, double? Threshold, string Reason, string Fingerprint, Silence? SilencedBy);
+    DateTime? ClearSince, double? Value, double? Threshold, string Reason, string Fingerprint, Silence? SilencedBy, bool Notified);
 
 /// <summary>A notification that has failed at least once and is not delivered: retrying, or given up.</summary>
 public sealed record DeliveryFailure(string Channel, string Rule, string Subject, string State, int Attempts, string? LastError,
@@ -105,13 +105,13 @@ public sealed class AlertBoard(IServiceScopeFactory scopes, TimeProvider time, M
                 .ThenBy(s => AlertRules.ByName.TryGetValue(s.Rule, out var r) ? -(int)r.Severity : 0)
                 .ThenBy(s => s.Rule, StringComparer.Ordinal).ThenBy(s => s.Subject, StringComparer.Ordinal)
                 .Select(s => new AlertView(s.Rule, s.Subject, s.State, AlertRules.Severity(s.Rule), s.ActiveSince, s.FiredAt, s.ClearSince,
-                    s.Value, s.Threshold, s.Reason, s.Fingerprint, silences.FirstOrDefault(x => x.Covers(s.Rule, s.Subject, now))))
+                    s.Value, s.Threshold, s.Reason, s.Fingerprint, silences.FirstOrDefault(x => x.Covers(s.Rule, s.Subject, now)), s.Notified))
                 .ToList();
             var view = new AlertBoardView(now, alerts, silences, events, failures,
                 fired.Select(at => new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0, DateTimeKind.Utc)).ToHashSet());
 
             var next = string.Join('|', [
-                .. alerts.Select(a => $"{a.Rule}/{a.Subject}/{a.State}/{a.Value}/{a.ClearSince}/{a.SilencedBy?.Id}"),
+                .. alerts.Select(a => $"{a.Rule}/{a.Subject}/{a.State}/{a.Value}/{a.ClearSince}/{a.SilencedBy?.Id}/{a.Notified}"),
                 .. silences.Select(s => $"s{s.Id}"), $"e{events.FirstOrDefault()?.Id}/{events.Count}",
                 .. failures.Select(f => $"f{f.Attempts}/{f.GaveUpAt}")]);
             Volatile.Write(ref current, view);

@@ -24,8 +24,12 @@ public sealed class AlertDelivery(
     /// <summary>A round every so often even with nothing known to be due: a takeover inherits what the last holder left.</summary>
     private static readonly TimeSpan LookAnyway = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a notification being sent is held (claimed) against another instance sending it too.</summary>
+    private static readonly TimeSpan ClaimFor = AttemptTimeout * 2;
+
     private readonly SemaphoreSlim turn = new(1, 1);
     private readonly SemaphoreSlim wake = new(0, 1);
+    private int woken;
     // When the next known notification is due; rounds in between cost nothing (no query while all is quiet).
     private long nextDueTicks;
     private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,7 +43,7 @@ public sealed class AlertDelivery(
     /// <summary>New notifications are due: deliver now rather than at the next round.</summary>
     public void Wake()
     {
-        Interlocked.Exchange(ref nextDueTicks, 0);
+        Interlocked.Exchange(ref woken, 1); // a round already running cannot overwrite this, as it would a due time
         if (wake.CurrentCount == 0)
         {
             try { wake.Release(); } catch (SemaphoreFullException) { }
@@ -54,12 +58,17 @@ public sealed class AlertDelivery(
             {
                 try
                 {
-                    if (time.GetUtcNow().UtcDateTime.Ticks >= Interlocked.Read(ref nextDueTicks) && await election.IsElectedAsync(stoppingToken))
+                    if (Interlocked.Exchange(ref woken, 0) == 1 || time.GetUtcNow().UtcDateTime.Ticks >= Interlocked.Read(ref nextDueTicks))
                         await DeliverDueAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "Delivering alert notifications failed; trying again shortly");
+                    // Everything due stays due; look again in a little while (not every round: no log flood while the database is down).
+                    Interlocked.Exchange(ref nextDueTicks, (time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(10)).Ticks);
+                    if (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+                        logger.LogWarning("Delivering alert notifications: the database is unreachable; trying again in 10 s");
+                    else
+                        logger.LogWarning(ex, "Delivering alert notifications failed; trying again in 10 s");
                 }
                 firstRound.TrySetResult();
                 // The app's clock paces the rounds, so a test that moves it makes retries due without waiting.
@@ -76,12 +85,17 @@ public sealed class AlertDelivery(
         }
     }
 
-    /// <summary>One round: every due notification, oldest first. Returns how many were delivered.</summary>
+    /// <summary>
+    /// One round on the elected instance: every due notification, oldest first, each claimed before it is sent (so an
+    /// instance that lost the election in the middle of a round cannot send what the new one sends). Returns how many were delivered.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         await turn.WaitAsync(cancellationToken);
         try
         {
+            if (!await election.IsElectedAsync(cancellationToken))
+                return 0;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
@@ -91,6 +105,8 @@ public sealed class AlertDelivery(
             var delivered = 0;
             foreach (var notification in due)
             {
+                if (!await election.IsElectedAsync(cancellationToken) || !await ClaimAsync(db, notification, now, cancellationToken))
+                    continue;
                 var (ok, error) = await SendAsync(notification, cancellationToken);
                 now = time.GetUtcNow().UtcDateTime;
                 notification.Attempts++;
@@ -126,6 +142,18 @@ public sealed class AlertDelivery(
         finally
         {
             turn.Release();
+        }
+    }
+
+    /// <summary>Moves the notification's next attempt past this one, if no one else did first; true when it is ours to send.</summary>
+    private static async Task<bool> ClaimAsync(MonitorDbContext db, AlertNotification notification, DateTime now, CancellationToken cancellationToken)
+    {
+        var seen = notification.NextAttemptAt;
+        using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
+        {
+            return await db.AlertNotifications
+                .Where(n => n.Id == notification.Id && n.NextAttemptAt == seen && n.DeliveredAt == null && n.GaveUpAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.NextAttemptAt, now + ClaimFor), cancellationToken) == 1;
         }
     }
 

@@ -27,16 +27,6 @@ public sealed class AlertNotification
     public string? LastError { get; set; }
 }
 
-/// <summary>One try at delivering a notification, kept so a failing channel can be seen and diagnosed.</summary>
-public sealed class AlertDeliveryAttempt
-{
-    public long Id { get; set; }
-    public long NotificationId { get; set; }
-    public DateTime At { get; set; }
-    public bool Succeeded { get; set; }
-    public string? Error { get; set; }
-}
-
 internal sealed class AlertNotificationConfiguration : IEntityTypeConfiguration<AlertNotification>
 {
     public void Configure(EntityTypeBuilder<AlertNotification> builder)
@@ -51,16 +41,5 @@ internal sealed class AlertNotificationConfiguration : IEntityTypeConfiguration<
         builder.Property(n => n.Rule).HasMaxLength(64);
         builder.Property(n => n.Subject).HasMaxLength(Api.DisplayNames.MaxLength);
         builder.Property(n => n.LastError).HasMaxLength(1000);
-    }
-}
-
-internal sealed class AlertDeliveryAttemptConfiguration : IEntityTypeConfiguration<AlertDeliveryAttempt>
-{
-    public void Configure(EntityTypeBuilder<AlertDeliveryAttempt> builder)
-    {
-        builder.ToTable("alert_delivery_attempts");
-        builder.HasOne<AlertNotification>().WithMany().HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(a => a.NotificationId);
-        builder.Property(a => a.Error).HasMaxLength(1000);
     }
 }

@@ -11,6 +11,10 @@ public sealed class AlertState
 {
     public const string Pending = "pending";
     public const string Firing = "firing";
+    /// <summary>What an alert becomes when it ends (no row any more): in the timeline and in notifications.</summary>
+    public const string Resolved = "resolved";
+    /// <summary>A pending alert whose condition stopped before it fired.</summary>
+    public const string Inactive = "inactive";
 
     public required string Rule { get; set; }
     /// <summary>The service for <c>service_down</c>; empty for the other rules.</summary>

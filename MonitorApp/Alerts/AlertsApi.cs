@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using MonitorApp.Api;
 using MonitorApp.Auth;
 using MonitorApp.Data;
+using MonitorApp.Metrics;
 using MonitorApp.Web;
 
 namespace MonitorApp.Alerts;
@@ -69,7 +70,7 @@ public static class AlertsApi
             var state = !settings.Enabled ? "disabled"
                 : alerts.Any(a => a.State == AlertState.Firing) ? AlertState.Firing
                 : alerts.Count > 0 ? AlertState.Pending : "inactive";
-            return new RuleJson(rule.Name, rule.Severity.ToString().ToLowerInvariant(), rule.Watches, settings.Enabled,
+            return new RuleJson(rule.Name, rule.Severity.Name(), rule.Watches, settings.Enabled,
                 settings.For.ToString("c"), settings.KeepFiringFor.ToString("c"), state, alerts);
         }).ToList(),
         board.Silences.Select(ToJson).ToList(),

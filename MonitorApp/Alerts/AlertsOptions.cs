@@ -25,36 +25,3 @@ public sealed class AlertsOptions
 
     public AlertRuleOptions Rule(string name) => Rules.TryGetValue(name, out var rule) ? rule : new AlertRuleOptions();
 }
-
-/// <summary><c>Alerts:Rules:&lt;name&gt;</c>.</summary>
-public sealed class AlertRuleOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>How long the condition must hold before the alert fires (0 fires at the first evaluation).</summary>
-    public TimeSpan For { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long the condition must stay false before a firing alert resolves (0 resolves at once).</summary>
-    public TimeSpan KeepFiringFor { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-/// <summary><c>Alerts:Channels:&lt;name&gt;</c>: a webhook, a Slack incoming webhook, or e-mail.</summary>
-public sealed class AlertChannelOptions
-{
-    public string? Kind { get; set; }
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>webhook, slack.</summary>
-    public string? Url { get; set; }
-
-    /// <summary>email.</summary>
-    public string? Host { get; set; }
-    public int Port { get; set; } = 587;
-    public string? From { get; set; }
-    /// <summary>One address or several separated by commas.</summary>
-    public string? To { get; set; }
-    public string? Username { get; set; }
-    public string? Password { get; set; }
-    /// <summary>STARTTLS (or TLS on port 465); off only for a relay on a trusted network.</summary>
-    public bool UseTls { get; set; } = true;
-}

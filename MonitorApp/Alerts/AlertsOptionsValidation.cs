@@ -34,7 +34,7 @@ internal sealed class AlertsOptionsValidation : IValidateOptions<AlertsOptions>
             {
                 case "webhook" or "slack":
                     if (string.IsNullOrWhiteSpace(c.Url) || !IsHttpUrl(c.Url))
-                        errors.Add($"{key}:Url must be an absolute http or https URL (got '{c.Url}'; a secret URL belongs in the environment: Alerts__Channels__{channel}__Url).");
+                        errors.Add($"{key}:Url must be an absolute http or https URL (its value is not shown: it may hold a secret, which belongs in the environment: Alerts__Channels__{channel}__Url).");
                     break;
                 case "email":
                     if (string.IsNullOrWhiteSpace(c.Host))

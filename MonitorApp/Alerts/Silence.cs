@@ -14,6 +14,8 @@ public sealed class Silence
     public DateTime EndsAt { get; set; }
     public required string Comment { get; set; }
     public required string CreatedBy { get; set; }
+    /// <summary>Whether its end has been written to the timeline.</summary>
+    public bool EndRecorded { get; set; }
 
     public bool Covers(string rule, string subject, DateTime at) =>
         Rule == rule && (Subject.Length == 0 || Subject == subject) && StartsAt <= at && at < EndsAt;

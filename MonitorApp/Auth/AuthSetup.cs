@@ -64,7 +64,7 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.SystemMonitor, Roles.SuperAdmin))
             .AddPolicy(Policies.Ingest, p => p.RequireRole(Roles.Ingest, Roles.SuperAdmin))
-            .AddPolicy(Policies.Silence, p => p.RequireRole(Roles.SuperAdmin))
+            .AddPolicy(Policies.Silence, p => p.RequireRole(Roles.Silencers))
             // Administration is for a signed-in person: a token, whatever its role, is never enough.
             .AddPolicy(Policies.SuperAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.SuperAdmin))
             // Everything needs a signed-in caller unless it says otherwise (login page, health, assets).

@@ -8,6 +8,9 @@ public static class Roles
     /// <summary>Machine clients only: may post to <c>/api/ingest/*</c> and nothing else.</summary>
     public const string Ingest = "INGEST";
 
+    /// <summary>Who may silence alerts (the dashboard's form and the API).</summary>
+    public const string Silencers = SuperAdmin;
+
     public static readonly IReadOnlyList<string> UserRoles = [SuperAdmin, SystemMonitor, ContentManager];
     public static readonly IReadOnlyList<string> TokenRoles = [SuperAdmin, SystemMonitor, ContentManager, Ingest];
 }

@@ -37,9 +37,9 @@ public sealed class CardsCachePolicy : IOutputCachePolicy
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A signed-in SUPER_ADMIN (not a token): the cards then carry silence forms.</summary>
+    /// <summary>A signed-in person who may silence (not a token): the cards then carry silence forms.</summary>
     public static bool CanSilence(System.Security.Claims.ClaimsPrincipal user) =>
-        user.IsInRole(Auth.Roles.SuperAdmin) && user.Identity?.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme;
+        user.IsInRole(Auth.Roles.Silencers) && user.Identity?.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme;
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -410,6 +410,10 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("created_by");
 
+                    b.Property<bool>("EndRecorded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("end_recorded");
+
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");

@@ -393,6 +393,10 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<bool>("EndRecorded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_recorded");
+
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("ends_at");
