@@ -17,7 +17,8 @@ public sealed record ExternalServiceFigures(
     DateTime? StatusSince,
     int ConsecutiveFailures,
     IReadOnlyDictionary<string, double?> UptimePercent,
-    IReadOnlyDictionary<string, string> Unknown);
+    IReadOnlyDictionary<string, string> Unknown,
+    ServiceHistory? History = null);
 
 /// <summary>
 /// Reads the stored checks into <see cref="ExternalServiceFigures"/>. Checks arrive once a round, so
@@ -29,7 +30,8 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
 {
     private sealed record UptimeCounts(string Service, int Up24h, int Half24h, int All24h, int Up7d, int Half7d, int All7d, int Up30d, int Half30d, int All30d);
 
-    private (long? MaxId, DateTime At, Dictionary<string, ServiceCheck> Latest, Dictionary<string, UptimeCounts> Counts)? cache;
+    private (long? MaxId, DateTime At, Dictionary<string, ServiceCheck> Latest, Dictionary<string, UptimeCounts> Counts,
+        Dictionary<string, ServiceHistory> Histories)? cache;
 
     /// <summary>The windows uptime is given for (24h, 7d, 30d in the JSON).</summary>
     public static readonly MetricsWindow[] UptimeWindows = [MetricsWindow.Day, MetricsWindow.Week, MetricsWindow.Month];
@@ -43,9 +45,10 @@ public sealed class ExternalServiceReader(IOptions<ExternalServicesOptions> opti
         var maxId = await db.ServiceChecks.MaxAsync(c => (long?)c.Id, ct);
         if (cache is not { } c || c.MaxId != maxId || now - c.At >= TimeSpan.FromSeconds(current.IntervalSeconds) || now < c.At)
         {
-            cache = c = (maxId, now, await ExternalServiceProber.LatestChecks(db).ToDictionaryAsync(x => x.Service, ct), await CountAsync(db, now, ct));
+            cache = c = (maxId, now, await ExternalServiceProber.LatestChecks(db).ToDictionaryAsync(x => x.Service, ct), await CountAsync(db, now, ct),
+                await ServiceHistory.ReadAsync(db, Names(current), now, ct));
         }
-        return Build(now, current, c.Latest, c.Counts);
+        return Build(now, current, c.Latest, c.Counts).Select(f => f with { History = c.Histories.GetValueOrDefault(f.Name) }).ToList();
     }
 
     /// <summary>
