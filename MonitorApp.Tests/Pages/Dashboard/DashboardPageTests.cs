@@ -59,6 +59,13 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         Assert.Equal("3 error(s) (5xx) in 100 request(s)", Squash(page.QuerySelectorAll("#card-error-rate p")[1].TextContent));
         Assert.Equal("625 ms", Text(page, "#card-p95 .big"));
         Assert.Equal("sqlite" == provider.ToString().ToLowerInvariant() ? "Provider: sqlite" : "Provider: postgres", Text(page, "#card-db-pool p.muted"));
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            // What SQLite has, and one line on why the rest does not apply: no wall of "unknown".
+            Assert.DoesNotContain("unknown", Text(page, "#card-db-pool dl"));
+            Assert.Contains("Active", Text(page, "#card-db-pool dl"));
+            Assert.Single(page.QuerySelectorAll("#card-db-pool .reason li"));
+        }
 
         var categories = page.QuerySelectorAll("#card-categories tbody tr").Select(Row).ToList();
         Assert.Equal(["Career 2", "Sleep 1"], categories);

@@ -43,6 +43,14 @@ public sealed class IndexModel(
     public ErrorRateSeries ErrorRate { get; private set; } = null!;
     public TimeSpan Age => Snapshot.AgeAt(Now);
 
+    /// <summary>
+    /// <c>?kiosk=1</c>: the wall screen — no header or navigation, the cards that matter at a distance sized to fill the
+    /// screen, large type, the time of the figures always shown, and a full-screen banner when they are stale or a refresh fails.
+    /// </summary>
+    [BindProperty(Name = "kiosk", SupportsGet = true)]
+    public string? KioskParameter { get; set; }
+    public bool Kiosk => KioskParameter is "1" or "true";
+
     public AlertBoardView Alerts { get; private set; } = AlertBoardView.NotReadYet;
     public int EvaluateSeconds => alerts.Value.EvaluateSeconds;
     public int ChannelCount => channels.Names.Count();
@@ -56,7 +64,11 @@ public sealed class IndexModel(
     public string QualityChartJson => JsonSerializer.Serialize(Sessions, json.Value.SerializerOptions);
     public string ErrorChartJson => JsonSerializer.Serialize(ErrorRate, json.Value.SerializerOptions);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        ViewData["Kiosk"] = Kiosk;
+        await LoadAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnGetCardsAsync(CancellationToken cancellationToken)
     {
