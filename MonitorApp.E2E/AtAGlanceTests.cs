@@ -4,6 +4,8 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.ExternalServices;
 using MonitorApp.Metrics;
 using MonitorApp.Tests.Infrastructure;
 
@@ -49,18 +51,54 @@ public sealed class AtAGlanceTests(SqliteBrowserFixture fixture) : IClassFixture
     }
 
     [SkippableFact]
-    public async Task OnALaptop_TheHealthVerdictIsOneLine_AndEveryProviderHasItsHistory()
+    public async Task OnALaptop_TheHealthVerdictIsOneLine_AndASeededOutageShowsInItsProvidersStrip()
     {
-        var (context, page, errors) = await SignedInAsync(1366, 768);
-        await using var _ = context;
+        // An app of its own, with LiveKit probed (a local server plays it) and a day of its checks stored, an outage among them.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var providers = await ProviderServer.StartAsync();
+        await using var app = new MonitorAppFactory(database, new Dictionary<string, string?>
+        {
+            ["ExternalServices:Services:livekit:Enabled"] = "true",
+            ["ExternalServices:Services:livekit:Url"] = providers.Url("/statuspage/none"),
+            ["ExternalServices:DegradedLatencyMs"] = "60000",
+        });
+        var baseUrl = BrowserFixture.StartOnKestrel(app);
+        await app.Services.GetRequiredService<ExternalServiceProber>().FirstRound.WaitAsync(TimeSpan.FromSeconds(30));
+        var now = DateTime.UtcNow;
+        var outageFrom = ServiceHistory.Start(now).AddHours(10); // two half hours, ten hours into the strip
+        var checks = new List<ServiceCheck>();
+        for (var at = ServiceHistory.Start(now).AddMinutes(5); at < now.AddMinutes(-1); at = at.AddMinutes(10))
+        {
+            var down = at >= outageFrom && at < outageFrom.AddHours(1);
+            checks.Add(new ServiceCheck { Service = "livekit", CheckedAt = at, Result = down ? "down" : "operational", Status = down ? "down" : "operational",
+                StatusSince = at, LatencyMs = down ? null : 90 + at.Minute, Detail = "seeded" });
+        }
+        await app.WithDbAsync(db => { db.ServiceChecks.AddRange(checks); return db.SaveChangesAsync(); });
+        await app.Services.GetRequiredService<MetricsSnapshotService>().RefreshAsync(CancellationToken.None);
+
+        var email = await app.CreateUserAsync(Roles.SystemMonitor);
+        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1366, Height = 768 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        await BrowserFixture.SignInAsync(page, email);
+        await BrowserFixture.ArrivedAtAsync(page, "/admin/dashboard");
+
         var verdict = page.Locator("#card-health .status.big");
         var (height, lineHeight) = await verdict.EvaluateAsync<double[]>("e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize) * 1.3]")
             .ContinueWith(t => (t.Result[0], t.Result[1]));
         Assert.True(height <= lineHeight, $"the verdict is {height:F0} px high: it broke across lines (one line is about {lineHeight:F0} px)");
+
+        var strip = page.Locator("#card-external .history[data-service=livekit] .strip-48 li");
+        await Assertions.Expect(strip).ToHaveCountAsync(ServiceHistory.Segments);
+        var statuses = await strip.EvaluateAllAsync<string[]>("lis => lis.map(li => li.dataset.status)");
+        Assert.Equal([20, 21], statuses.Select((s, i) => (s, i)).Where(x => x.s == "down").Select(x => x.i));
+        Assert.StartsWith($"{outageFrom:HH:mm}–{outageFrom.AddMinutes(30):HH:mm} UTC: down, 3 check(s)", await strip.Nth(20).GetAttributeAsync("title"));
+        await Assertions.Expect(page.Locator("#card-external .history[data-service=livekit] svg.trend polyline")).ToHaveCountAsync(1);
         await AssertAxeCleanAsync(page);
         Assert.Empty(errors);
         Directory.CreateDirectory(Docs);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Docs, "dashboard-laptop.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Docs, "dashboard-laptop.png"), FullPage = true });
     }
 
     [SkippableFact]

@@ -48,6 +48,12 @@ public sealed class StaleSnapshotTests
         Assert.Contains("■ Critical", page.QuerySelector("#card-health .status")!.TextContent.Replace("\n", " ").Trim().Replace("  ", " "));
         var stale = page.QuerySelector("#card-health .stale")!.TextContent;
         Assert.Contains("stale, 20 s old: database unreachable", stale);
+
+        // The wall screen says it across the room: a banner over everything.
+        var wall = await MonitorAppFactory.ParseAsync(await app.Monitor.GetAsync("/admin/dashboard?kiosk=1"));
+        var banner = wall.QuerySelector("#kiosk-status .kiosk-stale[role=alert]")!.TextContent;
+        Assert.Contains("Data is stale", banner);
+        Assert.Contains("20 s old: database unreachable", banner);
     }
 
     [SkippableFact]
