@@ -66,7 +66,7 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
         // Active sessions; quality and starts each as hourly counts plus the first hour's sessions; category
         // names; the last hour's and the week's request rollups; "any new check?".
         Assert.Equal(9, small);
-        Assert.Equal(11, large);   // + latest check per service and uptime counts, because checks were added
+        Assert.Equal(13, large);   // + latest check per service, uptime counts, half-hourly and daily history, because checks were added
         Assert.Equal(small, again);
     }
 

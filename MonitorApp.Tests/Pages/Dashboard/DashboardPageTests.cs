@@ -106,7 +106,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         await using var _ = app;
         var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
         var poll = page.QuerySelector("#dashboard-poll")!;
-        Assert.Equal("every 30s", poll.GetAttribute("hx-trigger"));
+        Assert.Equal("every 30s, refresh", poll.GetAttribute("hx-trigger"));
         Assert.Equal("/admin/dashboard?handler=Cards", poll.GetAttribute("hx-get"));
         Assert.Equal("none", poll.GetAttribute("hx-swap"));
         Assert.Equal("#refresh-indicator", poll.GetAttribute("hx-indicator"));
@@ -184,7 +184,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         var (app, browser) = await SeededAsync(provider, new() { ["Dashboard:RefreshSeconds"] = "10" });
         await using var _ = app;
         var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
-        Assert.Equal("every 10s", page.QuerySelector("#dashboard-poll")!.GetAttribute("hx-trigger"));
+        Assert.Equal("every 10s, refresh", page.QuerySelector("#dashboard-poll")!.GetAttribute("hx-trigger"));
     }
 
     [SkippableFact]
