@@ -91,10 +91,12 @@ public sealed class AtAGlanceTests(SqliteBrowserFixture fixture) : IClassFixture
 
         var strip = page.Locator("#card-external .history[data-service=livekit] .strip-48 li");
         await Assertions.Expect(strip).ToHaveCountAsync(ServiceHistory.Segments);
-        var statuses = await strip.EvaluateAllAsync<string[]>("lis => lis.map(li => li.dataset.status)");
-        Assert.Equal([20, 21], statuses.Select((s, i) => (s, i)).Where(x => x.s == "down").Select(x => x.i));
-        Assert.StartsWith($"{outageFrom:HH:mm}–{outageFrom.AddMinutes(30):HH:mm} UTC: down, 3 check(s)", await strip.Nth(20).GetAttributeAsync("title"));
-        await Assertions.Expect(page.Locator("#card-external .history[data-service=livekit] svg.trend polyline")).ToHaveCountAsync(1);
+        var downFrom = await page.Locator("#card-external .history[data-service=livekit] .strip-48 li[data-status=down]")
+            .EvaluateAllAsync<string[]>("lis => lis.map(li => li.dataset.from)");
+        Assert.Equal([outageFrom, outageFrom.AddMinutes(30)], downFrom.Select(d => DateTime.Parse(d, null, System.Globalization.DateTimeStyles.RoundtripKind)));
+        Assert.StartsWith($"{outageFrom:HH:mm}–{outageFrom.AddMinutes(30):HH:mm} UTC: down, 3 check(s)",
+            await page.Locator("#card-external .history[data-service=livekit] .strip-48 li[data-status=down]").First.GetAttributeAsync("title"));
+        await Assertions.Expect(page.Locator("#card-external .history[data-service=livekit] svg.trend path.trend-line")).ToHaveCountAsync(1);
         await AssertAxeCleanAsync(page);
         Assert.Empty(errors);
         Directory.CreateDirectory(Docs);
@@ -142,6 +144,10 @@ public sealed class AtAGlanceTests(SqliteBrowserFixture fixture) : IClassFixture
             var box = await card.BoundingBoxAsync();
             Assert.True(box!.Y + box.Height <= 1080 && box.X + box.Width <= 1920, $"{await card.GetAttributeAsync("id")} runs off the screen");
         }
+        // Fitting must not mean cutting off: no card's content is taller or wider than the card.
+        var clipped = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('.grid > section.card')].filter(c => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1).map(c => c.id)");
+        Assert.Empty(clipped);
         Assert.Equal(9, await page.Locator(".grid > section.card").CountAsync());
         await AssertAxeCleanAsync(page);
         Directory.CreateDirectory(Docs);

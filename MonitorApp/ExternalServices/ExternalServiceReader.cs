@@ -22,7 +22,7 @@ public sealed record ExternalServiceFigures(
 
 /// <summary>
 /// Reads the stored checks into <see cref="ExternalServiceFigures"/>. Checks arrive once a round, so
-/// the two queries over the history (latest check per service, uptime counts over 30 days) run only
+/// the four queries over the history (latest check per service, uptime counts over 30 days) run only
 /// when a new check was stored or a round's time has passed; otherwise one primary-key lookup says
 /// nothing changed. Called by the snapshot service, one refresh at a time.
 /// </summary>

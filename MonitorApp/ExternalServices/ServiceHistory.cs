@@ -5,9 +5,9 @@ namespace MonitorApp.ExternalServices;
 
 /// <summary>
 /// One half hour of a provider's last 24 hours: its worst status over the checks in it (none: no check), how many
-/// checks, and their worst and average latency.
+/// checks, their worst and average latency among those answered, and how many got no answer at all.
 /// </summary>
-public sealed record HistorySegment(DateTime From, DateTime To, string Status, int Checks, int? WorstLatencyMs, int? AverageLatencyMs);
+public sealed record HistorySegment(DateTime From, DateTime To, string Status, int Checks, int? WorstLatencyMs, int? AverageLatencyMs, int Unanswered = 0);
 
 /// <summary>One UTC day of the last 30: uptime by Statuspage's rule (null: no check with a known status that day).</summary>
 public sealed record UptimeDay(DateTime Day, double? UptimePercent, int Checks, int DownChecks);
@@ -47,6 +47,7 @@ public sealed record ServiceHistory(
                 Degraded = g.Count(c => c.Status == degraded),
                 Up = g.Count(c => c.Status == up),
                 Worst = g.Max(c => c.LatencyMs),
+                Unanswered = g.Count(c => c.LatencyMs == null),
                 Average = g.Average(c => (double?)c.LatencyMs),
             })
             .ToListAsync(ct);
@@ -69,7 +70,7 @@ public sealed record ServiceHistory(
                 if (!byHalf.TryGetValue(from, out var h))
                     return new HistorySegment(from, from + SegmentLength, NoChecks, 0, null, null);
                 var status = h.Down > 0 ? down : h.Degraded > 0 ? degraded : h.Up > 0 ? up : unknown;
-                return new HistorySegment(from, from + SegmentLength, status, h.Checks, h.Worst, h.Average is { } a ? (int)Math.Round(a) : null);
+                return new HistorySegment(from, from + SegmentLength, status, h.Checks, h.Worst, h.Average is { } a ? (int)Math.Round(a) : null, h.Unanswered);
             }).ToList();
             var byDay = days.Where(d => d.Service == service).ToDictionary(d => DateTime.SpecifyKind(d.Date, DateTimeKind.Utc));
             var uptime = Enumerable.Range(0, Days).Select(i =>

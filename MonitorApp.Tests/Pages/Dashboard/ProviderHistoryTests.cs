@@ -8,7 +8,7 @@ using MonitorApp.Tests.Infrastructure;
 namespace MonitorApp.Tests.Pages.Dashboard;
 
 /// <summary>The providers card's history: 48 half hours and 30 days drawn from the stored checks, an outage where it happened.</summary>
-public abstract class ProviderHistoryTests(DatabaseProvider provider)
+public abstract class ProviderHistoryTests(DatabaseProvider provider, string? sessionTimeZone = null)
 {
     private static readonly DateTime T0 = IsolatedApp.T0.UtcDateTime; // 12:00:30
 
@@ -16,11 +16,14 @@ public abstract class ProviderHistoryTests(DatabaseProvider provider)
     public async Task ASeededOutage_ShowsInTheHalfHoursAndTheDayItHappened_EveryOtherSegmentAsChecked()
     {
         await using var providers = await ProviderServer.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
+        // A database session in another time zone (one with a half-hour offset) must not move a check to another half hour.
+        var connection = sessionTimeZone is null ? database.ConnectionString : $"{database.ConnectionString};Timezone={sessionTimeZone}";
         await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?>
         {
             ["ExternalServices:Services:livekit:Enabled"] = "true",
             ["ExternalServices:Services:livekit:Url"] = providers.Url("/statuspage/none"),
-        });
+        }, TestDatabase.Existing(provider, connection));
         await app.App.Services.GetRequiredService<ExternalServiceProber>().FirstRound; // one check at T0, operational
 
         // Checks every 10 minutes for the last 24 hours but one silent half hour; down from 07:00 to 07:59 (two half hours);
@@ -49,7 +52,7 @@ public abstract class ProviderHistoryTests(DatabaseProvider provider)
         Assert.Equal([T0.Date.AddHours(3)], segments.Where(s => s.Status == ServiceHistory.NoChecks).Select(s => s.From));
         Assert.All(segments.Where(s => s.Status is not (ServiceStatus.Down or ServiceHistory.NoChecks)), s => Assert.Equal(ServiceStatus.Operational, s.Status));
         var outage = segments.Single(s => s.From == T0.Date.AddHours(7));
-        Assert.Contains("07:00–07:30 UTC: down, 3 check(s), worst latency none (no answer)", outage.Label);
+        Assert.Contains("07:00–07:30 UTC: down, 3 check(s), no answer", outage.Label);
         Assert.Contains("10:30–11:00 UTC: operational, 3 check(s), worst latency 170 ms", segments.Single(s => s.From == T0.Date.AddHours(10.5)).Label);
 
         var days = page.QuerySelectorAll("#card-external .history[data-service=livekit] .strip-30 li").ToList();
@@ -58,7 +61,9 @@ public abstract class ProviderHistoryTests(DatabaseProvider provider)
         Assert.Contains($"{T0.Date.AddDays(-3):yyyy-MM-dd}: 50 % up, 2 check(s), 1 down", days[^4].TextContent);
         Assert.Contains("seg-bad", days[^4].ClassName);
         Assert.Contains("no check", days[0].TextContent);
-        Assert.NotNull(page.QuerySelector("#card-external .history[data-service=livekit] svg.trend polyline"));
+        // The latency trend breaks where nothing answered (the outage) and where nobody checked: three stretches.
+        var trend = page.QuerySelector("#card-external .history[data-service=livekit] svg.trend path.trend-line")!.GetAttribute("d")!;
+        Assert.Equal(3, trend.Count(ch => ch == 'M'));
 
         // The JSON carries the same history.
         var json = await app.GetJsonAsync("/api/admin/metrics/external-services");
@@ -77,3 +82,17 @@ public abstract class ProviderHistoryTests(DatabaseProvider provider)
 public sealed class SqliteProviderHistoryTests() : ProviderHistoryTests(DatabaseProvider.Sqlite);
 
 public sealed class PostgresProviderHistoryTests() : ProviderHistoryTests(DatabaseProvider.Postgres);
+
+public sealed class PostgresInAnotherTimeZoneProviderHistoryTests() : ProviderHistoryTests(DatabaseProvider.Postgres, "Asia/Kolkata");
+
+public sealed class ProviderHistoryStylesTests
+{
+    [Fact]
+    public void TheStripsGridColumns_MatchTheNumberOfSegmentsAndDays()
+    {
+        // The stylesheet must lay out as many columns as the strips have segments: a copy that a test keeps in step.
+        var css = File.ReadAllText(Path.Combine(AppProcess.RepositoryRoot, "MonitorApp", "wwwroot", "css", "site.css"));
+        Assert.Contains($".strip-48 {{ grid-template-columns: repeat({ServiceHistory.Segments}, 1fr); }}", css);
+        Assert.Contains($".strip-30 {{ grid-template-columns: repeat({ServiceHistory.Days}, 1fr); }}", css);
+    }
+}
