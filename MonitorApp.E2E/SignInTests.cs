@@ -54,7 +54,7 @@ public abstract class SignInTests(BrowserFixture fixture)
         await page.GetByLabel("Password").FillAsync("definitely-wrong");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong e-mail or password.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(MonitorApp.Pages.Account.LoginModel.Failed);
     }
 }
 

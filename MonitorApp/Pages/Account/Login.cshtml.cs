@@ -8,8 +8,14 @@ using MonitorApp.Auth;
 namespace MonitorApp.Pages.Account;
 
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, ILogger<LoginModel> logger) : PageModel
 {
+    /// <summary>What every failed sign-in says, whatever the reason, so the form does not tell who has an account or in what state.</summary>
+    public const string Failed = "Sign-in failed: wrong e-mail or password, or the account is locked or disabled.";
+
+    // A real hash of nothing anyone knows: checking a password against it costs what checking a real one does.
+    private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), Guid.NewGuid().ToString("N")));
+
     [BindProperty]
     public LoginInput Input { get; set; } = new();
 
@@ -34,6 +40,7 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel
         if (!ModelState.IsValid)
             return Page();
 
+        var user = await users.FindByNameAsync(Input.Email);
         var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
@@ -41,14 +48,15 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        // The same words for an unknown e-mail and a wrong password, so the form does not reveal who has an account.
-        var message = result.IsLockedOut
-            ? "Too many failed attempts: this account is locked for 15 minutes."
-            : result.IsNotAllowed
-                ? "This account is disabled. Ask a SUPER_ADMIN to enable it."
-                : "Wrong e-mail or password.";
+        // An unknown e-mail, a locked or a disabled account is refused before any password is checked; checking one
+        // against a decoy makes every failure take about as long as a wrong password does.
+        if (user is null || result.IsLockedOut || result.IsNotAllowed)
+            users.PasswordHasher.VerifyHashedPassword(user ?? new AppUser(), DecoyHash.Value, Input.Password);
         if (result.IsLockedOut)
             logger.LogWarning("Sign-in for {Email} refused: locked out", Input.Email);
+        else if (result.IsNotAllowed)
+            logger.LogWarning("Sign-in for {Email} refused: account disabled", Input.Email);
+        var message = Failed;
         ModelState.AddModelError(string.Empty, message);
         return Page();
     }
