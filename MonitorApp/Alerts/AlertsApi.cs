@@ -38,11 +38,7 @@ public static class AlertsApi
         var group = app.MapGroup("/api/admin")
             .RequireAuthorization(Policies.Monitor)
             .WithTags("Alerts")
-            .AddEndpointFilter(async (context, next) =>
-            {
-                context.HttpContext.Response.Headers.CacheControl = "no-store";
-                return await next(context);
-            })
+            .WithNoStore()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/alerts", Alerts)

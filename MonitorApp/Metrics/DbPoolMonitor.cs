@@ -15,7 +15,11 @@ public sealed record DbPoolReading(
     int? Pending,
     double? WaitP95Ms,
     int OpenSamples,
-    IReadOnlyDictionary<string, string> Unknown);
+    IReadOnlyDictionary<string, string> Unknown)
+{
+    /// <summary>The <see cref="Provider"/> names, as the JSON and the pool card say them.</summary>
+    public const string Sqlite = "sqlite", Postgres = "postgres";
+}
 
 /// <summary>
 /// Measures the pool in-process. An EF Core connection interceptor counts the connections EF holds open
@@ -104,7 +108,7 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
             unknown[FigureNames.DbPoolIdle] = reason;
             unknown[FigureNames.DbPoolSize] = reason;
             unknown[FigureNames.DbPoolPending] = reason;
-            return new DbPoolReading("sqlite", openConnections.Count, null, null, null, p95, samples.Length, unknown);
+            return new DbPoolReading(DbPoolReading.Sqlite, openConnections.Count, null, null, null, p95, samples.Length, unknown);
         }
 
         var figures = ObserveNpgsql();
@@ -122,7 +126,7 @@ public sealed class DbPoolMonitor : DbConnectionInterceptor, IDisposable
         var idle = Figure("idle", notYet);
         var max = Figure("max", notYet);
         var pending = Figure("pending", notYet);
-        return new DbPoolReading("postgres", used, idle, max, pending, p95, samples.Length, unknown);
+        return new DbPoolReading(DbPoolReading.Postgres, used, idle, max, pending, p95, samples.Length, unknown);
     }
 
     private static string FieldFor(string key) => key switch

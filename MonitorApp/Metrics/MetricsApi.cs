@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using System.Text.Json.Serialization;
 using MonitorApp.Auth;
+using MonitorApp.Api;
 using MonitorApp.ExternalServices;
 
 namespace MonitorApp.Metrics;
@@ -81,12 +82,7 @@ public static class MetricsApi
         var group = app.MapGroup("/api/admin/metrics")
             .RequireAuthorization(Policies.Monitor)
             .WithTags("Metrics")
-            .AddEndpointFilter(async (context, next) =>
-            {
-                // Figures change every few seconds; a cached copy would show an operator the past.
-                context.HttpContext.Response.Headers.CacheControl = "no-store";
-                return await next(context);
-            })
+            .WithNoStore()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
