@@ -1,6 +1,7 @@
 using Htmx.TagHelpers;
 using MonitorApp.Alerts;
 using MonitorApp.Api;
+using MonitorApp.Audit;
 using MonitorApp.Auth;
 using MonitorApp.Cli;
 using MonitorApp.Data;
@@ -28,6 +29,7 @@ AddFeatures(builder);
 var app = builder.Build();
 
 app.UseKnownProxies(); // X-Forwarded-For/-Proto from Proxy:KnownProxies / Proxy:KnownNetworks only (Web/ProxySetup.cs)
+app.UseHostPrefixedCookies(); // over HTTPS every cookie is __Host-monitor.… (Web/HostPrefixedCookies.cs)
 app.UseRequestTelemetry();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
@@ -37,6 +39,7 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UsePendingSteps(); // a password to change or an authenticator to enrol comes first (Auth/PendingSteps.cs)
 app.UseAuthorization();
 app.UseRateLimiter(); // after authorization: the ingestion limit is per token (Web/RateLimitSetup.cs)
 app.UseOutputCache(); // after authorization: only the dashboard's card refresh is cached (CardsCachePolicy)
@@ -50,6 +53,7 @@ if (app.Environment.IsDevelopment())
 app.MapIngestApi();
 app.MapMetricsApi();
 app.MapAlertsApi();
+app.MapAuditApi();
 app.MapDashboardStream();
 app.MapHtmxAntiforgeryScript().AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
@@ -66,6 +70,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddProxyAndTransportSecurity();
     builder.Services.AddKeyProtection(builder.Configuration);
     builder.Services.AddMonitorAuth();
+    builder.Services.AddAudit();
     builder.Services.AddSessionIngestion();
     builder.Services.AddRequestTelemetry();
     builder.Services.AddExternalServices();

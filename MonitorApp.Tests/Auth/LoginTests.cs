@@ -64,8 +64,12 @@ public abstract class LoginTests(AppFixture fixture)
         var app = fixture.App;
         var wrong = await app.CreateUserAsync(Roles.SystemMonitor);
         var locked = await app.CreateUserAsync(Roles.SystemMonitor);
-        for (var i = 0; i < 5; i++)
-            await MonitorAppFactory.LoginAsync(app.CreateBrowserClient(), locked, $"wrong-{i}");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Locked as wrong authenticator codes lock an account (wrong passwords are limited per address instead).
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByEmailAsync(locked))!, DateTimeOffset.UtcNow.AddHours(1));
+        }
         var disabled = await app.CreateUserAsync(Roles.SystemMonitor);
         await using (var scope = app.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<UserAdminService>().DisableAsync(disabled);
@@ -96,26 +100,6 @@ public abstract class LoginTests(AppFixture fixture)
         // in the time of a password hash: the difference told them apart. Generous bounds: this machine is busy.
         var reference = medians["wrong password"];
         Assert.All(medians, m => Assert.True(m.Value >= reference * 0.3, $"{m.Key}: {m.Value:F0} ms against {reference:F0} ms for a wrong password ({string.Join(", ", medians.Select(x => $"{x.Key} {x.Value:F0}"))})"));
-    }
-
-    [SkippableFact]
-    public async Task Login_AfterFiveFailures_LocksTheAccountEvenForTheRightPassword()
-    {
-        var app = fixture.App;
-        var email = await app.CreateUserAsync(Roles.SuperAdmin);
-        var client = app.CreateBrowserClient();
-        for (var i = 0; i < 4; i++)
-        {
-            var failed = await MonitorAppFactory.LoginAsync(client, email, $"wrong-{i}");
-            Assert.Contains("wrong e-mail or password", (await MonitorAppFactory.ParseAsync(failed)).QuerySelector("[role=alert]")!.TextContent);
-        }
-        var fifth = await MonitorAppFactory.LoginAsync(client, email, "wrong-5");
-        Assert.Contains("locked", (await MonitorAppFactory.ParseAsync(fifth)).QuerySelector("[role=alert]")!.TextContent);
-
-        var right = await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
-        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("locked", (await MonitorAppFactory.ParseAsync(right)).QuerySelector("[role=alert]")!.TextContent);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/admin/dashboard")).StatusCode);
     }
 
     [SkippableFact]

@@ -53,7 +53,7 @@ public abstract class CliTests(AppFixture fixture)
         await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/dashboard")).StatusCode);
         var list = await CliRunner.RunAsync(app, "users", "list");
-        Assert.Matches($@"{Regex(email)}\s+SYSTEM_MONITOR\s+active", list.Stdout);
+        Assert.Matches($@"{Regex(email)}\s+SYSTEM_MONITOR\s+no\s+active", list.Stdout); // no authenticator
     }
 
     private static string Regex(string s) => System.Text.RegularExpressions.Regex.Escape(s);

@@ -26,7 +26,7 @@ public sealed class CommandLineProcessTests
             Assert.True(code != 0, $"exit code 0 for `{string.Join(' ', command)}`:\n{stdout}\n{stderr}");
             Assert.Contains("error:", stderr);
             Assert.DoesNotContain("Now listening on", stdout + stderr);
-            if (command[0] != "tokens")
+            if (!global::MonitorApp.Cli.MonitorCli.Commands.Contains(command[0]))
                 Assert.Contains("users", stderr); // the usage lists the commands there are
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
         }

@@ -58,9 +58,15 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Runs one command-line command (<c>db migrate</c>, <c>tokens create …</c>) to its end (killed, and a TimeoutException, after 2 minutes).</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, string? dll, params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, string? dll, params string[] args) =>
+        RunWithInputAsync(environment, dll, stdin: null, args);
+
+    /// <summary>As above, with <paramref name="stdin"/> typed in (a password) before the input closes.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunWithInputAsync(IReadOnlyDictionary<string, string> environment, string? dll, string? stdin, params string[] args)
     {
         using var process = Process.Start(StartInfo(environment, dll, args))!;
+        if (stdin is not null)
+            await process.StandardInput.WriteLineAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -91,13 +97,17 @@ public sealed class AppProcess : IAsyncDisposable
         ["ExternalServices__Services__beyond_presence__Enabled"] = "false",
     };
 
-    /// <summary>Adds a user through the command line with a generated password and returns that password.</summary>
+    /// <summary>
+    /// Adds a user through the command line with a password of their own (typed on stdin, as an operator scripting it would),
+    /// and returns it. (A generated password would have to be changed at the first sign-in.)
+    /// </summary>
     public static async Task<string> AddUserAsync(IReadOnlyDictionary<string, string> environment, string? dll, string email, string role)
     {
-        var (code, stdout, stderr) = await RunAsync(environment, dll, "users", "add", "--email", email, "--role", role);
+        var password = $"Operator-{Guid.NewGuid():N}";
+        var (code, _, stderr) = await RunWithInputAsync(environment, dll, password, "users", "add", "--email", email, "--role", role);
         if (code != 0)
             throw new InvalidOperationException($"users add failed ({code}): {stderr}");
-        return GeneratedPassword(stdout);
+        return password;
     }
 
     /// <summary>The password a command printed once (<c>password (shown once): …</c>).</summary>

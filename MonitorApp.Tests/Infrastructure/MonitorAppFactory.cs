@@ -35,6 +35,9 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         // tested with their own settings (RateLimitTests), not met by accident.
         builder.UseSetting("RateLimits:FailedTokensPerAddressPerMinute", "1000000");
         builder.UseSetting("RateLimits:ReadyzPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:SignInsPerAddressPerMinute", "1000000");
+        // Tests sign in as a SUPER_ADMIN with a password alone; MfaTests turn the requirement on.
+        builder.UseSetting("Auth:RequireMfaForSuperAdmin", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (time is not null)

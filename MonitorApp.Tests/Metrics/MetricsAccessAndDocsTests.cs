@@ -16,7 +16,6 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateBrowserClient().GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.CreateClientAsAsync(Roles.ContentManager)).GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.CreateTokenClientAsync(Roles.Ingest)).GetAsync(route)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.CreateTokenClientAsync(Roles.ContentManager)).GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateClientAsAsync(Roles.SystemMonitor)).GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateClientAsAsync(Roles.SuperAdmin)).GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateTokenClientAsync(Roles.SystemMonitor)).GetAsync(route)).StatusCode);
@@ -27,11 +26,11 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
     [InlineData("/api/admin/metrics/error-rate")]
     [InlineData("/api/admin/metrics/db-pool")]
     [InlineData("/api/admin/metrics/external-services")]
-    public async Task EveryMetricsRoute_Anonymous401_ContentManager403_Monitor200(string route)
+    public async Task EveryMetricsRoute_Anonymous401_IngestToken403_Monitor200(string route)
     {
         var app = fixture.App;
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateBrowserClient().GetAsync(route)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.CreateTokenClientAsync(Roles.ContentManager)).GetAsync(route)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.CreateTokenClientAsync(Roles.Ingest)).GetAsync(route)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateTokenClientAsync(Roles.SystemMonitor)).GetAsync(route)).StatusCode);
     }
 

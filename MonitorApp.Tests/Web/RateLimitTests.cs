@@ -66,11 +66,15 @@ public sealed class RateLimitTests
         }
 
         guesser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "mon_guess-over");
+        await AssertTooManyAsync(await guesser.GetAsync("/api/admin/metrics/current")); // recorded in the audit trail, once a minute
+        guesser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "mon_guess-over-again");
         using (var counter = CommandCounter.For(app.Database.ConnectionString))
         {
             await AssertTooManyAsync(await guesser.GetAsync("/api/admin/metrics/current"));
             Assert.Equal(0, counter.Count);
         }
+        var tripped = await app.App.WithDbAsync(db => db.AuditEvents.SingleAsync(e => e.Action == global::MonitorApp.Audit.AuditActions.RateLimited));
+        Assert.Equal("RateLimits:FailedTokensPerAddressPerMinute", tripped.Target);
         // Verified tokens cost no lookup, so the client beside the guesser goes on.
         Assert.Equal(HttpStatusCode.OK, (await app.Monitor.GetAsync("/api/admin/metrics/current")).StatusCode);
     }

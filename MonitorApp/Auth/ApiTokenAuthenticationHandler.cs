@@ -102,6 +102,8 @@ public sealed class ApiTokenAuthenticationHandler(
 
     private static AuthenticateResult Success(VerifiedToken token)
     {
+        if (!Roles.TokenRoles.Contains(token.Role))
+            return AuthenticateResult.Fail($"API tokens with the role {token.Role} are no longer accepted; create a {string.Join(" or ", Roles.TokenRoles)} token.");
         var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.Name, $"token:{token.Name}"),
@@ -115,11 +117,18 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         if (Context.Items.ContainsKey(OverFailedTokenLimit))
-            return Web.RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
-                "Too many unknown, revoked or expired API tokens from this address: wait for the Retry-After seconds.");
+            return TooManyFailedTokensAsync();
         Response.Headers.WWWAuthenticate = "Bearer";
         return ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required",
             "Send a valid, unrevoked API token as 'Authorization: Bearer <token>'.");
+    }
+
+    private async Task TooManyFailedTokensAsync()
+    {
+        await Context.RequestServices.GetRequiredService<Audit.RateLimitAudit>()
+            .TrippedAsync(Context, "RateLimits:FailedTokensPerAddressPerMinute", Web.RateLimitSetup.Address(Context).ToString());
+        await Web.RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
+            "Too many unknown, revoked or expired API tokens from this address: wait for the Retry-After seconds.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

@@ -5,12 +5,13 @@ namespace MonitorApp.Auth;
 
 public sealed record ApiTokenRow(string Name, string Role, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, DateTime? ExpiresAt)
 {
-    /// <summary>active, revoked, or expired at <paramref name="now"/>.</summary>
-    public string StateAt(DateTime now) => RevokedAt is not null ? "revoked" : ExpiresAt <= now ? "expired" : "active";
+    /// <summary>active, revoked, expired at <paramref name="now"/>, or refused (a role tokens may no longer have).</summary>
+    public string StateAt(DateTime now) =>
+        RevokedAt is not null ? "revoked" : ExpiresAt <= now ? "expired" : !Roles.TokenRoles.Contains(Role) ? "refused (role)" : "active";
 }
 
 /// <summary>Creates, lists and revokes API tokens; used by the CLI and the admin pages alike.</summary>
-public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified, ClusterNotifications cluster)
+public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, RecentlyVerifiedTokens recentlyVerified, ClusterNotifications cluster, Audit.AuditLog audit)
 {
     /// <summary>Returns the secret, to be shown once; the token expires after the default lifetime.</summary>
     public Task<string> CreateAsync(string name, string role, CancellationToken cancellationToken) =>
@@ -34,6 +35,8 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
             ExpiresAt = now + lifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(Audit.AuditActions.TokenCreated, Audit.AuditActions.Success, target: $"token:{name}",
+            detail: $"{role}, {(lifetime is { } l ? $"expires {now + l:yyyy-MM-dd HH:mm} UTC" : "never expires")}", cancellationToken: cancellationToken);
         return secret;
     }
 
@@ -54,5 +57,6 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
             throw new AdminRefusal($"no active token named '{name}'");
         recentlyVerified.ForgetName(name);
         await cluster.TokenRevokedAsync(db, name, cancellationToken);
+        await audit.RecordAsync(Audit.AuditActions.TokenRevoked, Audit.AuditActions.Success, target: $"token:{name}", cancellationToken: cancellationToken);
     }
 }

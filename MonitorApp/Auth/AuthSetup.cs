@@ -12,28 +12,40 @@ public static class AuthSetup
 
     public static IServiceCollection AddMonitorAuth(this IServiceCollection services)
     {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddIdentity<AppUser, IdentityRole>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 12;
+                // Length, not composition (NIST SP 800-63B, ASVS 5.0 V6.2); PasswordRules adds the e-mail and the common list.
+                options.Password.RequiredLength = PasswordRules.MinimumLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                // Wrong passwords are limited per address and account by the rate limiter (RateLimitSetup), so one address cannot
+                // lock an administrator out; Identity's own lockout counts wrong authenticator codes only.
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.MaxFailedAccessAttempts = 10;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<MonitorDbContext>()
-            .AddSignInManager<MonitorSignInManager>();
+            .AddSignInManager<MonitorSignInManager>()
+            .AddClaimsPrincipalFactory<MonitorClaimsFactory>()
+            .AddPasswordValidator<PasswordRules>()
+            .AddDefaultTokenProviders();
 
 
         services.ConfigureApplicationCookie(options =>
         {
-            options.Cookie.Name = "monitor.auth";
+            options.Cookie.Name = Web.HostPrefixedCookies.SignIn;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.LoginPath = "/login";
             options.LogoutPath = "/logout";
             options.AccessDeniedPath = "/access-denied";
-            options.ExpireTimeSpan = TimeSpan.FromHours(12);
-            options.SlidingExpiration = true;
+            // Auth:AbsoluteLifetimeHours sets the cookie's lifetime too (below); SignInRevalidation enforces it and the idle timeout.
+            options.SlidingExpiration = false;
             // Replaces Identity's periodic SecurityStampValidator: disabling a user or changing a role takes
             // effect at the next request, for the price of one primary-key lookup.
             options.Events.OnValidatePrincipal = SignInRevalidation.ValidatePrincipalAsync;
@@ -41,6 +53,9 @@ public static class AuthSetup
             options.Events.OnRedirectToAccessDenied = context => RedirectOrRefuse(context, StatusCodes.Status403Forbidden);
         });
 
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = Web.HostPrefixedCookies.TwoFactor);
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.AbsoluteLifetime);
         // Registered after Identity's cookie set-up, so it runs after the framework has made the ticket format.
         services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<CookieAuthenticationOptions>, RememberRecentCookies>();
 
@@ -64,6 +79,7 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.SystemMonitor, Roles.SuperAdmin))
             .AddPolicy(Policies.Ingest, p => p.RequireRole(Roles.Ingest, Roles.SuperAdmin))
+            // No token holds SUPER_ADMIN (Roles.TokenRoles), so a token is refused here with 403.
             .AddPolicy(Policies.Silence, p => p.RequireRole(Roles.Silencers))
             // Administration is for a signed-in person: a token, whatever its role, is never enough.
             .AddPolicy(Policies.SuperAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.SuperAdmin))

@@ -8,11 +8,16 @@ public static class Roles
     /// <summary>Machine clients only: may post to <c>/api/ingest/*</c> and nothing else.</summary>
     public const string Ingest = "INGEST";
 
-    /// <summary>Who may silence alerts (the dashboard's form and the API).</summary>
+    /// <summary>Who may silence alerts (the dashboard's form and the API), signed in.</summary>
     public const string Silencers = SuperAdmin;
 
     public static readonly IReadOnlyList<string> UserRoles = [SuperAdmin, SystemMonitor, ContentManager];
-    public static readonly IReadOnlyList<string> TokenRoles = [SuperAdmin, SystemMonitor, ContentManager, Ingest];
+
+    /// <summary>
+    /// What a machine client may be: a reader or a writer. A token never administers or silences; one stored with
+    /// another role (made before this rule) is refused.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TokenRoles = [SystemMonitor, Ingest];
 }
 
 public static class Policies
@@ -23,6 +28,6 @@ public static class Policies
     public const string Ingest = "Ingest";
     /// <summary>Manages users and API tokens.</summary>
     public const string SuperAdmin = "SuperAdmin";
-    /// <summary>Silences alerts: a SUPER_ADMIN, signed in or by token (for scripts).</summary>
+    /// <summary>Silences alerts: a signed-in SUPER_ADMIN.</summary>
     public const string Silence = "Silence";
 }

@@ -1,15 +1,22 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using MonitorApp.Audit;
 using MonitorApp.Data;
 
 namespace MonitorApp.Auth;
 
-public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool IsLockedOut);
+public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool IsLockedOut, bool HasMfa, bool MustChangePassword);
 
-/// <summary>Adds users, changes their role or password, disables them; used by the CLI and the admin pages alike.</summary>
-public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns, ClusterNotifications cluster)
+/// <summary>
+/// Adds users, changes their role or password, disables them, resets their second factor; used by the CLI and the admin
+/// pages alike. Each change is in the audit trail.
+/// </summary>
+public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns, ClusterNotifications cluster, AuditLog audit)
 {
-    /// <summary>Adds a user; returns the generated password (to be shown once) when none was given.</summary>
+    /// <summary>
+    /// Adds a user; returns the generated password (to be shown once) when none was given. A generated password must be
+    /// changed at the first sign-in: someone else has seen it.
+    /// </summary>
     public async Task<string?> AddAsync(string email, string role, string? password)
     {
         RequireRole(role);
@@ -18,9 +25,10 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         if (await users.FindByEmailAsync(email) is not null)
             throw new AdminRefusal($"a user with e-mail '{email}' already exists");
         var generated = string.IsNullOrEmpty(password) ? PasswordGenerator.New() : null;
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, MustChangePassword = generated is not null };
         Check(await users.CreateAsync(user, password is { Length: > 0 } ? password : generated!), $"cannot add '{email}'");
         Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
+        await audit.RecordAsync(AuditActions.UserAdded, AuditActions.Success, target: email, detail: role);
         return generated;
     }
 
@@ -38,11 +46,15 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
         // A new stamp ends existing sign-ins at their next request; the next sign-in carries the new role.
         await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(AuditActions.RoleChanged, AuditActions.Success, target: email, detail: role);
         await transaction.CommitAsync();
         await ForgetSignInsAsync(user);
     }
 
-    /// <summary>Sets a password (and lifts a lockout); returns the generated one when none was given.</summary>
+    /// <summary>
+    /// Sets a password (and lifts a lockout); returns the generated one when none was given, which must then be changed
+    /// at the next sign-in. Every sign-in of the user ends.
+    /// </summary>
     public async Task<string?> SetPasswordAsync(string email, string? password)
     {
         var user = await FindAsync(email);
@@ -51,11 +63,66 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         foreach (var validator in users.PasswordValidators)
             Check(await validator.ValidateAsync(users, user, chosen), "password rejected");
         Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
+        user.MustChangePassword = generated is not null;
         Check(await users.AddPasswordAsync(user, chosen), $"cannot set the password of '{email}'");
         await ForgetSignInsAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: email, detail: generated is null ? "set by an administrator" : "generated; to be changed at the next sign-in");
         return generated;
+    }
+
+    /// <summary>
+    /// A user's own change: the current password must be right. Their other sign-ins end (a new security stamp); the caller
+    /// continues the one the change was made in.
+    /// </summary>
+    public async Task ChangeOwnPasswordAsync(AppUser user, string current, string chosen)
+    {
+        if (current == chosen)
+            throw new AdminRefusal("the new password must differ from the current one", "NewPassword");
+        var result = await users.ChangePasswordAsync(user, current, chosen);
+        if (!result.Succeeded)
+        {
+            var wrongCurrent = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
+            await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Failure, target: user.Email, detail: wrongCurrent ? "wrong current password" : "new password refused");
+            throw new AdminRefusal(wrongCurrent ? "the current password is not right" : string.Join(" ", result.Errors.Select(e => e.Description)),
+                wrongCurrent ? "CurrentPassword" : "NewPassword");
+        }
+        if (user.MustChangePassword)
+        {
+            user.MustChangePassword = false;
+            Check(await users.UpdateAsync(user), "cannot record the change");
+        }
+        await ForgetSignInsAsync(user);
+        await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: user.Email, detail: "by the user");
+    }
+
+    /// <summary>
+    /// Turns the user's authenticator on when <paramref name="code"/> is what it shows now; returns ten recovery codes (to be
+    /// shown once), or null for a wrong code. Their other sign-ins end (a new security stamp).
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> EnableMfaAsync(AppUser user, string code)
+    {
+        var digits = code.Replace(" ", "", StringComparison.Ordinal);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+            return null;
+        Check(await users.SetTwoFactorEnabledAsync(user, true), "cannot turn on two-factor sign-in");
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        await ForgetSignInsAsync(user);
+        await audit.RecordAsync(AuditActions.MfaEnrolled, AuditActions.Success, target: user.Email);
+        return codes;
+    }
+
+    /// <summary>Removes a user's authenticator and recovery codes (a lost phone): they sign in with the password alone, or enrol again.</summary>
+    public async Task ResetMfaAsync(string email)
+    {
+        var user = await FindAsync(email);
+        Check(await users.SetTwoFactorEnabledAsync(user, false), $"cannot reset the second factor of '{email}'");
+        Check(await users.ResetAuthenticatorKeyAsync(user), $"cannot reset the authenticator of '{email}'");
+        await users.SetAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes", null);
+        await users.UpdateSecurityStampAsync(user);
+        await ForgetSignInsAsync(user);
+        await audit.RecordAsync(AuditActions.MfaReset, AuditActions.Success, target: email);
     }
 
     /// <summary>No sign-in any more, and current sign-ins end at their next request.</summary>
@@ -68,6 +135,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
         user.IsDisabled = true;
         Check(await users.UpdateAsync(user), $"cannot disable '{email}'");
         await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(AuditActions.UserDisabled, AuditActions.Success, target: email);
         await transaction.CommitAsync();
         await ForgetSignInsAsync(user);
     }
@@ -106,9 +174,9 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
             join r in db.Roles on ur.RoleId equals r.Id into rs
             from r in rs.DefaultIfEmpty()
             orderby u.Email
-            select new { u.Email, Role = r == null ? null : r.Name, u.IsDisabled, u.LockoutEnd }).ToListAsync(cancellationToken);
+            select new { u.Email, Role = r == null ? null : r.Name, u.IsDisabled, u.LockoutEnd, u.TwoFactorEnabled, u.MustChangePassword }).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return rows.Select(r => new UserRow(r.Email!, r.Role, r.IsDisabled, r.LockoutEnd > now)).ToList();
+        return rows.Select(r => new UserRow(r.Email!, r.Role, r.IsDisabled, r.LockoutEnd > now, r.TwoFactorEnabled, r.MustChangePassword)).ToList();
     }
 
     /// <summary>Their sign-ins are checked again at their next request, here and on every other instance.</summary>

@@ -5,12 +5,12 @@ using MonitorApp.Data;
 namespace MonitorApp.Cli;
 
 /// <summary>
-/// Administration from the shell: <c>users</c>, <c>tokens</c> and <c>db</c>. Every failure prints one
+/// Administration from the shell: <c>users</c>, <c>tokens</c>, <c>audit</c> and <c>db</c>. Every failure prints one
 /// line on stderr and exits non-zero; <c>tokens create</c> prints the secret alone on the last line.
 /// </summary>
 public static class MonitorCli
 {
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string> { "users", "tokens", "db" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string> { "users", "tokens", "audit", "db" };
 
     /// <summary>
     /// Any first word is a command (a typo such as <c>audit lst</c> gets the usage and a non-zero exit, never a
@@ -77,6 +77,24 @@ public static class MonitorCli
         usersList.SetAction((p, ct) => WithServices(services, s => UsersListAsync(s, stdout)));
         var usersDisable = new Command("disable", "Disable a user: no sign-in, and current sign-ins stop working.") { email };
         usersDisable.SetAction((p, ct) => WithServices(services, s => UsersDisableAsync(s, p.GetValue(email)!, stdout)));
+        var usersResetMfa = new Command("reset-mfa", "Remove a user's authenticator and recovery codes (a lost phone); they sign in with the password and enrol again.") { email };
+        usersResetMfa.SetAction((p, ct) => WithServices(services, s => UsersResetMfaAsync(s, p.GetValue(email)!, stdout)));
+
+        var since = new Option<string>("--since") { Description = "How far back: e.g. 24h, 7d, 30m.", DefaultValueFactory = _ => "24h" };
+        since.Validators.Add(result =>
+        {
+            if (!ApiToken.TryParseLifetime(result.GetValueOrDefault<string>(), out var span, out var error) || span is null)
+                result.AddError($"--since: {error ?? "write e.g. 24h, 7d or 30m"}");
+        });
+        var action = new Option<string?>("--action") { Description = string.Join(", ", Audit.AuditActions.All) };
+        action.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !Audit.AuditActions.All.Contains(value))
+                result.AddError($"unknown action '{value}'; use one of {string.Join(", ", Audit.AuditActions.All)}");
+        });
+        var user = new Option<string?>("--user") { Description = "Only events by or about this user (e-mail) or token (token:<name>)." };
+        var auditList = new Command("list", "List audit events, newest first.") { since, action, user };
+        auditList.SetAction((p, ct) => WithServices(services, s => AuditListAsync(s, p.GetValue(since)!, p.GetValue(action), p.GetValue(user), stdout)));
 
         var expiresIn = new Option<string>("--expires-in")
         {
@@ -107,8 +125,9 @@ public static class MonitorCli
 
         return new RootCommand("MonitorApp: with no command, runs the web server.")
         {
-            new Command("users", "Manage users.") { usersAdd, usersSetRole, usersSetPassword, usersList, usersDisable },
+            new Command("users", "Manage users.") { usersAdd, usersSetRole, usersSetPassword, usersList, usersDisable, usersResetMfa },
             new Command("tokens", "Manage API tokens.") { tokensCreate, tokensList, tokensRevoke },
+            new Command("audit", "Read the audit trail.") { auditList },
             new Command("db", "Database administration.") { dbMigrate },
         };
     }
@@ -145,11 +164,33 @@ public static class MonitorCli
     private static async Task UsersListAsync(IServiceProvider s, TextWriter stdout)
     {
         var rows = await s.GetRequiredService<UserAdminService>().ListAsync(CancellationToken.None);
-        await stdout.WriteLineAsync($"{"EMAIL",-40} {"ROLE",-16} STATE");
+        await stdout.WriteLineAsync($"{"EMAIL",-40} {"ROLE",-16} {"MFA",-4} STATE");
         foreach (var row in rows)
         {
-            var state = row.IsDisabled ? "disabled" : row.IsLockedOut ? "locked out" : "active";
-            await stdout.WriteLineAsync($"{row.Email,-40} {row.Role ?? "-",-16} {state}");
+            var state = row.IsDisabled ? "disabled" : row.IsLockedOut ? "locked out" : row.MustChangePassword ? "active, must change password" : "active";
+            await stdout.WriteLineAsync($"{row.Email,-40} {row.Role ?? "-",-16} {(row.HasMfa ? "yes" : "no"),-4} {state}");
+        }
+    }
+
+    private static async Task UsersResetMfaAsync(IServiceProvider s, string email, TextWriter stdout)
+    {
+        await s.GetRequiredService<UserAdminService>().ResetMfaAsync(email);
+        await stdout.WriteLineAsync($"the authenticator of {email} is removed; their sign-ins have ended");
+    }
+
+    private static async Task AuditListAsync(IServiceProvider s, string since, string? action, string? user, TextWriter stdout)
+    {
+        ApiToken.TryParseLifetime(since, out var span, out _); // validated by the option
+        var from = s.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime - span!.Value;
+        var audit = s.GetRequiredService<Audit.AuditLog>();
+        await stdout.WriteLineAsync($"{"AT (UTC)",-20} {"ACTION",-16} {"OUTCOME",-8} {"ACTOR",-32} {"TARGET",-32} {"ADDRESS",-16} DETAIL");
+        for (var page = 1; ; page++)
+        {
+            var read = await audit.ReadAsync(action, user, from, page, CancellationToken.None);
+            foreach (var e in read.Events)
+                await stdout.WriteLineAsync($"{e.At:yyyy-MM-dd HH:mm:ss,-20} {e.Action,-16} {e.Outcome,-8} {e.Actor ?? "-",-32} {e.Target ?? "-",-32} {e.Address ?? "-",-16} {e.Detail}");
+            if (!read.HasMore)
+                break;
         }
     }
 

@@ -31,6 +31,8 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Alerts.AlertDeliveryAttempt> AlertDeliveryAttempts => Set<Alerts.AlertDeliveryAttempt>();
     public DbSet<Alerts.Silence> Silences => Set<Alerts.Silence>();
     public DbSet<Alerts.TimelineEvent> TimelineEvents => Set<Alerts.TimelineEvent>();
+    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -11,7 +11,8 @@ public sealed record Pruned(int Rollups, int Sessions, int Categories, int Timel
 /// <summary>
 /// [elected] Deletes, hourly, what is older than it is kept: request rollups after <see cref="TelemetryOptions.RetentionDays"/>,
 /// sessions not heard from after <see cref="SessionsOptions.RetentionDays"/> with their hourly counts, and categories no
-/// session refers to any more; timeline events, sent notifications and ended silences after <c>Alerts:RetentionDays</c>. (Probe history is pruned
+/// session refers to any more; timeline events, sent notifications and ended silences after <c>Alerts:RetentionDays</c>; audit events
+/// after <c>Audit:RetentionDays</c>; sign-in sessions a day after they ended or could no longer be used. (Probe history is pruned
 /// by the prober.) Events older than these windows are refused at ingestion, so nothing pruned comes back.
 /// </summary>
 public sealed class Retention(
@@ -22,6 +23,8 @@ public sealed class Retention(
     IOptions<SessionsOptions> sessions,
     ServiceLimit services,
     IOptions<Alerts.AlertsOptions> alerts,
+    IOptions<Audit.AuditOptions> audit,
+    IOptions<Auth.AuthOptions> auth,
     ILogger<Retention> logger) : BackgroundService
 {
     private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,6 +92,12 @@ public sealed class Retention(
         var events = await db.TimelineEvents.Where(e => e.At < oldestEvent).ExecuteDeleteAsync(cancellationToken);
         await db.AlertNotifications.Where(n => n.CreatedAt < oldestEvent && (n.DeliveredAt != null || n.GaveUpAt != null)).ExecuteDeleteAsync(cancellationToken);
         await db.Silences.Where(x => x.EndsAt < oldestEvent).ExecuteDeleteAsync(cancellationToken);
+
+        var oldestAudit = now.AddDays(-audit.Value.RetentionDays);
+        await db.AuditEvents.Where(e => e.At < oldestAudit).ExecuteDeleteAsync(cancellationToken);
+        var sessionsBefore = now.AddDays(-1);
+        var startedBefore = sessionsBefore - auth.Value.AbsoluteLifetime;
+        await db.SignInSessions.Where(s => s.EndedAt < sessionsBefore || s.CreatedAt < startedBefore).ExecuteDeleteAsync(cancellationToken);
         return new Pruned(rollups, pruned, categories, events);
     }
 }

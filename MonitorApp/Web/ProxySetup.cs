@@ -27,8 +27,13 @@ public static class ProxySetup
             foreach (var network in proxy.Value.KnownNetworks)
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
-        // Behind TLS the sign-in and antiforgery cookies are marked Secure (SameAsRequest: a plain-HTTP laptop still works).
-        services.AddAntiforgery(o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
+        // Behind TLS the sign-in and antiforgery cookies are marked Secure (SameAsRequest: a plain-HTTP laptop still works)
+        // and get the __Host- prefix (HostPrefixedCookies).
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = HostPrefixedCookies.Antiforgery;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+        });
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         return services;
     }

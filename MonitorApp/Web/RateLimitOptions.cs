@@ -18,4 +18,22 @@ public sealed class RateLimitOptions
     /// <summary>Unknown, revoked or expired API tokens per client address per minute; past it, tokens from there are not even looked up.</summary>
     [Range(1, 1_000_000, ErrorMessage = "RateLimits:FailedTokensPerAddressPerMinute must be between 1 and 1000000.")]
     public int FailedTokensPerAddressPerMinute { get; set; } = 20;
+
+    /// <summary>Sign-in attempts (password or authenticator code) from one client address per minute, whatever the account.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimits:SignInsPerAddressPerMinute must be between 1 and 1000000.")]
+    public int SignInsPerAddressPerMinute { get; set; } = 10;
+
+    /// <summary>Sign-in attempts for one account from one address per <see cref="SignInWindowMinutes"/>: past it that address waits, every other goes on.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimits:SignInsPerAccountAndAddress must be between 1 and 1000000.")]
+    public int SignInsPerAccountAndAddress { get; set; } = 10;
+
+    /// <summary>
+    /// Sign-in attempts for one account from all addresses per <see cref="SignInWindowMinutes"/>: past it the account is refused
+    /// for the rest of the window. Keep it several times <see cref="SignInsPerAccountAndAddress"/>, so one address alone cannot reach it.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimits:SignInsPerAccount must be between 1 and 1000000.")]
+    public int SignInsPerAccount { get; set; } = 50;
+
+    [Range(1, 1440, ErrorMessage = "RateLimits:SignInWindowMinutes must be between 1 and 1440.")]
+    public int SignInWindowMinutes { get; set; } = 15;
 }

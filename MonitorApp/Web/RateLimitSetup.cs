@@ -16,6 +16,7 @@ public static class RateLimitSetup
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FailedTokenLimit>();
+        services.AddSingleton<SignInLimits>();
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(IngestPerToken, context =>
@@ -45,11 +46,17 @@ public static class RateLimitSetup
                     QueueLimit = 0,
                 });
             });
-            limiter.OnRejected = (rejected, cancellationToken) =>
+            limiter.OnRejected = async (rejected, cancellationToken) =>
             {
+                var context = rejected.HttpContext;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                return new ValueTask(TooManyRequestsAsync(rejected.HttpContext, retryAfter,
-                    "Too many requests from this caller: wait for the Retry-After seconds, then send again."));
+                var (limit, caller) = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value is { } token
+                    ? ("RateLimits:IngestPerTokenPerMinute", "token:" + token)
+                    : context.Request.Path.StartsWithSegments("/api/ingest")
+                        ? ("RateLimits:IngestPerTokenPerMinute", context.User.Identity?.Name ?? "anonymous")
+                        : ("RateLimits:ReadyzPerAddressPerMinute", Address(context).ToString());
+                await context.RequestServices.GetRequiredService<Audit.RateLimitAudit>().TrippedAsync(context, limit, caller);
+                await TooManyRequestsAsync(context, retryAfter, "Too many requests from this caller: wait for the Retry-After seconds, then send again.");
             };
         });
         return services;

@@ -21,8 +21,8 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
             Assert.Contains("/access-denied", refused.Headers.Location!.OriginalString);
         }
 
-        // A SUPER_ADMIN token administers nothing: the pages want a signed-in person, so a token is sent to sign in.
-        var token = await App.CreateTokenClientAsync(Roles.SuperAdmin);
+        // A token administers nothing: the pages want a signed-in person, so a token is sent to sign in.
+        var token = await App.CreateTokenClientAsync(Roles.SystemMonitor);
         foreach (var path in new[] { "/admin/users", "/admin/tokens" })
         {
             var refused = await token.GetAsync(path);
@@ -47,7 +47,11 @@ public sealed class AdminPagesTests(SqliteAppFixture fixture) : IClassFixture<Sq
 
         var user = App.CreateBrowserClient();
         Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(user, email, password)).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await user.GetAsync("/admin/dashboard")).StatusCode); // a content manager: access denied
+        Assert.Equal("/account/password", (await user.GetAsync("/admin/dashboard")).Headers.Location!.OriginalString); // someone else saw it: change it first
+        var form = await MonitorAppFactory.ParseAsync(await user.GetAsync("/account/password"));
+        password = "a password only they know";
+        await user.SubmitFormAsync(form, "main form", new() { ["Input.CurrentPassword"] = page.QuerySelector("#generated-password")!.TextContent.Trim(), ["Input.NewPassword"] = password, ["Input.ConfirmPassword"] = password });
+        Assert.Equal("/access-denied", (await user.GetAsync("/admin/dashboard")).Headers.Location!.AbsolutePath); // a content manager
 
         var changed = await admin.SubmitFormAsync(page, $"tr[data-user='{email}'] form[action*='handler=SetRole']", new() { ["role"] = Roles.SystemMonitor });
         var changedPage = await MonitorAppFactory.ParseAsync(changed);

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using MonitorApp.Audit;
 using MonitorApp.Auth;
+using MonitorApp.Web;
 
 namespace MonitorApp.Pages.Account;
 
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInLimits limits, AuditLog audit, RateLimitAudit rateLimitAudit) : PageModel
 {
     /// <summary>What every failed sign-in says, whatever the reason, so the form does not tell who has an account or in what state.</summary>
     public const string Failed = "Sign-in failed: wrong e-mail or password, or the account is locked or disabled.";
@@ -39,25 +41,39 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
     {
         if (!ModelState.IsValid)
             return Page();
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), Input.Email) is { } refusal)
+            return await TooManyAsync(this, refusal, Input.Email, rateLimitAudit);
 
         var user = await users.FindByNameAsync(Input.Email);
-        var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, isPersistent: false, lockoutOnFailure: true);
+        // Wrong passwords do not lock the account (the limits above do that per address): one address cannot lock an administrator out.
+        var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, isPersistent: false, lockoutOnFailure: false);
         if (result.Succeeded)
-        {
-            logger.LogInformation("User {Email} signed in", Input.Email);
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
-        }
+            return LocalRedirect(SafeReturnUrl(Url, ReturnUrl));
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/LoginMfa", new { ReturnUrl = SafeReturnUrl(Url, ReturnUrl) });
 
         // An unknown e-mail, a locked or a disabled account is refused before any password is checked; checking one
         // against a decoy makes every failure take about as long as a wrong password does.
         if (user is null || result.IsLockedOut || result.IsNotAllowed)
             users.PasswordHasher.VerifyHashedPassword(user ?? new AppUser(), DecoyHash.Value, Input.Password);
-        if (result.IsLockedOut)
-            logger.LogWarning("Sign-in for {Email} refused: locked out", Input.Email);
-        else if (result.IsNotAllowed)
-            logger.LogWarning("Sign-in for {Email} refused: account disabled", Input.Email);
-        var message = Failed;
-        ModelState.AddModelError(string.Empty, message);
+        var reason = user is null ? "unknown e-mail" : result.IsLockedOut ? "account locked" : result.IsNotAllowed ? "account disabled" : "wrong password";
+        await audit.RecordAsync(AuditActions.SignInFailed, AuditActions.Failure, target: Input.Email, detail: reason, actor: Input.Email);
+        ModelState.AddModelError(string.Empty, Failed);
         return Page();
+    }
+
+    internal static string SafeReturnUrl(IUrlHelper url, string? returnUrl) => url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
+
+    /// <summary>429 with Retry-After, and the sign-in page saying how long to wait; the audit trail hears of it once a minute at most.</summary>
+    internal static async Task<IActionResult> TooManyAsync(PageModel page, SignInRefusal refusal, string account, RateLimitAudit rateLimitAudit)
+    {
+        var context = page.HttpContext;
+        var seconds = Math.Max(1, (int)Math.Ceiling(refusal.RetryAfter.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await rateLimitAudit.TrippedAsync(context, refusal.Limit, account, refusal.AccountWide ? AuditActions.LockedOut : AuditActions.RateLimited);
+        var wait = seconds < 90 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
+        page.ModelState.AddModelError(string.Empty, $"Too many sign-in attempts. Try again in {wait}.");
+        return page.Page();
     }
 }

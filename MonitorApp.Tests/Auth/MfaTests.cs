@@ -1,0 +1,117 @@
+using AngleSharp.Dom;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Audit;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Auth;
+
+/// <summary>Two-factor sign-in with an authenticator app (TOTP): enrolment, signing in with a code or a recovery code, required for SUPER_ADMIN, reset by the CLI.</summary>
+public sealed class MfaTests
+{
+    private static Task<IsolatedApp> StartAsync(bool requireForSuperAdmin = false) =>
+        IsolatedApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Auth:RequireMfaForSuperAdmin"] = requireForSuperAdmin ? "true" : "false" });
+
+    /// <summary>Enrols the signed-in <paramref name="client"/>'s authenticator as a person does; returns the key and the recovery codes.</summary>
+    internal static async Task<(string Key, List<string> RecoveryCodes)> EnrolAsync(HttpClient client)
+    {
+        var page = await MonitorAppFactory.ParseAsync(await client.GetAsync("/account/mfa"));
+        var key = page.QuerySelector("#mfa-key")!.TextContent.Trim();
+        var qr = page.QuerySelector<AngleSharp.Html.Dom.IHtmlImageElement>("#mfa-qr")!;
+        Assert.StartsWith("data:image/png;base64,", qr.Source); // drawn by the server: no script, allowed by the CSP
+        Assert.Contains("written below", qr.AlternativeText);
+
+        var wrong = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = "000000" == Totp.Code(key, DateTimeOffset.UtcNow) ? "111111" : "000000" });
+        Assert.Contains("not right", (await MonitorAppFactory.ParseAsync(wrong)).QuerySelector("[role=alert]")!.TextContent);
+
+        var enrolled = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        Assert.True(enrolled.Headers.CacheControl!.NoStore);
+        var codes = (await MonitorAppFactory.ParseAsync(enrolled)).QuerySelectorAll("#recovery-codes code").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Equal(10, codes.Count);
+        return (key, codes);
+    }
+
+    private static async Task<HttpResponseMessage> SecondStepAsync(HttpClient client, HttpResponseMessage firstStep, string code)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, firstStep.StatusCode);
+        Assert.StartsWith("/login/mfa", firstStep.Headers.Location!.OriginalString);
+        var form = await MonitorAppFactory.ParseAsync(await client.GetAsync(firstStep.Headers.Location));
+        return await client.SubmitFormAsync(form, "main form", new() { ["Code"] = code });
+    }
+
+    [Fact]
+    public async Task AUserEnrols_ThenSignsInWithPasswordAndCode_OrOnceWithARecoveryCode()
+    {
+        await using var app = await StartAsync();
+        var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        var client = app.App.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        var (key, recovery) = await EnrolAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/dashboard")).StatusCode); // this sign-in goes on
+
+        // The password alone no longer signs in: it leads to the code.
+        var next = app.App.CreateBrowserClient();
+        var first = await MonitorAppFactory.LoginAsync(next, email, MonitorAppFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, (await next.GetAsync("/admin/dashboard")).StatusCode);
+        var wrong = await SecondStepAsync(next, first, "123456" == Totp.Code(key, DateTimeOffset.UtcNow) ? "654321" : "123456");
+        Assert.Equal(global::MonitorApp.Pages.Account.LoginMfaModel.WrongCode, (await MonitorAppFactory.ParseAsync(wrong)).QuerySelector("[role=alert]")!.TextContent.Trim());
+        var signedIn = await SecondStepAsync(next, first, Totp.Code(key, DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await next.GetAsync("/admin/dashboard")).StatusCode);
+
+        // A recovery code works once.
+        var phoneLost = app.App.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await SecondStepAsync(phoneLost, await MonitorAppFactory.LoginAsync(phoneLost, email, MonitorAppFactory.Password), recovery[0])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await phoneLost.GetAsync("/admin/dashboard")).StatusCode);
+        var again = app.App.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.OK, (await SecondStepAsync(again, await MonitorAppFactory.LoginAsync(again, email, MonitorAppFactory.Password), recovery[0])).StatusCode);
+
+        var actions = await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Target == email).Select(e => e.Action + ":" + e.Outcome).ToListAsync());
+        Assert.Contains($"{AuditActions.MfaEnrolled}:success", actions);
+        Assert.Equal(2, actions.Count(a => a == $"{AuditActions.SignInFailed}:failure")); // the wrong code, the spent recovery code
+    }
+
+    [Fact]
+    public async Task ASuperAdmin_MustEnrolBeforeAnythingElse_WhenRequired_AMonitorNeedNot()
+    {
+        await using var app = await StartAsync(requireForSuperAdmin: true);
+        var admin = await app.App.CreateUserAsync(Roles.SuperAdmin);
+        var client = app.App.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(client, admin, MonitorAppFactory.Password)).StatusCode);
+        foreach (var path in new[] { "/admin/dashboard", "/admin/users", "/admin/audit" })
+        {
+            var refused = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Equal("/account/mfa", refused.Headers.Location!.OriginalString);
+        }
+        Assert.Contains("SUPER_ADMIN signs in with an authenticator", (await MonitorAppFactory.ParseAsync(await client.GetAsync("/account/mfa"))).QuerySelector("[role=status]")!.TextContent);
+
+        await EnrolAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/users")).StatusCode);
+
+        var monitor = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
+        Assert.Equal(HttpStatusCode.OK, (await monitor.GetAsync("/admin/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ResetMfa_OnTheCommandLine_EndsTheUsersSignIns_AndThePasswordAloneSignsInAgain()
+    {
+        await using var app = await StartAsync();
+        var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        var client = app.App.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        await EnrolAsync(client);
+
+        var reset = await CliRunner.RunAsync(app.App, "users", "reset-mfa", "--email", email);
+        Assert.Equal(0, reset.Code);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/admin/dashboard")).StatusCode);
+        var fresh = app.App.CreateBrowserClient();
+        var signedIn = await MonitorAppFactory.LoginAsync(fresh, email, MonitorAppFactory.Password);
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString); // no second step
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/admin/dashboard")).StatusCode);
+        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(email)}\s+SYSTEM_MONITOR\s+no\s+active", (await CliRunner.RunAsync(app.App, "users", "list")).Stdout);
+    }
+}

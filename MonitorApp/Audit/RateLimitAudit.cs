@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace MonitorApp.Audit;
+
+/// <summary>
+/// Records a tripped rate limit in the audit trail once a minute per limit and caller at most: a flood of refused
+/// requests must not become a flood of writes.
+/// </summary>
+public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> logger)
+{
+    private static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+    private const int MaxRemembered = 10_000;
+
+    private readonly ConcurrentDictionary<string, DateTime> recorded = new(StringComparer.Ordinal);
+
+    /// <summary><paramref name="limit"/> names the limit (e.g. <c>RateLimits:SignInsPerAddressPerMinute</c>); <paramref name="caller"/> who tripped it (an account, a token, an address).</summary>
+    public async Task TrippedAsync(HttpContext context, string limit, string caller, string action = AuditActions.RateLimited)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = limit + "|" + caller + "|" + context.Connection.RemoteIpAddress;
+        if (recorded.TryGetValue(key, out var at) && now - at < Every)
+            return;
+        if (recorded.Count >= MaxRemembered)
+            recorded.Clear();
+        recorded[key] = now;
+        try
+        {
+            await context.RequestServices.GetRequiredService<AuditLog>()
+                .RecordAsync(action, AuditActions.Refused, target: limit, detail: $"{context.Request.Method} {context.Request.Path}", actor: caller);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            logger.LogWarning(ex, "Could not record the rate limit {Limit} tripped by {Caller}", limit, caller);
+        }
+    }
+}

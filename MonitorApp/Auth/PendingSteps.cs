@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Htmx;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace MonitorApp.Auth;
+
+/// <summary>
+/// What a person must do right after signing in, before anything else: change a password someone else chose, then (a
+/// SUPER_ADMIN, when <c>Auth:RequireMfaForSuperAdmin</c>) enrol an authenticator. Carried as a claim in the sign-in
+/// cookie, made when the cookie is issued, and gone from the cookie issued once the step is done.
+/// </summary>
+public static class PendingSteps
+{
+    public const string Claim = "monitor:pending";
+    public const string Password = "password";
+    public const string Mfa = "mfa";
+
+    public const string PasswordPage = "/account/password";
+    public const string MfaPage = "/account/mfa";
+
+    public static string? For(AppUser user, bool isSuperAdmin, bool mfaRequired) =>
+        user.MustChangePassword ? Password
+        : isSuperAdmin && mfaRequired && !user.TwoFactorEnabled ? Mfa
+        : null;
+
+    public static bool MfaRequired(AuthOptions options, IHostEnvironment environment) =>
+        options.RequireMfaForSuperAdmin ?? !environment.IsDevelopment();
+
+    /// <summary>
+    /// A signed-in person with a step pending reaches only that step's page, signing out, and what needs no sign-in.
+    /// Pages redirect there; htmx gets 401 with HX-Redirect; the JSON API a 403 that says what to do.
+    /// </summary>
+    public static IApplicationBuilder UsePendingSteps(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var pending = context.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? context.User.FindFirstValue(Claim) : null;
+            if (pending is null || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                await next(context);
+                return;
+            }
+            var page = pending == Password ? PasswordPage : MfaPage;
+            if (context.Request.Path.StartsWithSegments(page, StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/logout", StringComparison.OrdinalIgnoreCase))
+            {
+                await next(context);
+                return;
+            }
+            var what = pending == Password ? "change the password you were given" : "set up an authenticator app (required for SUPER_ADMIN)";
+            if (ApiProblems.IsApiRequest(context.Request))
+            {
+                await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Finish signing in", $"Sign in with a browser and {what} at {page} first.");
+                return;
+            }
+            if (context.Request.IsHtmx())
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Htmx(h => h.Redirect(page));
+                return;
+            }
+            context.Response.Redirect(page);
+        });
+}
+
+/// <summary>Identity's claims, plus the sign-in's <see cref="PendingSteps"/>.</summary>
+public sealed class MonitorClaimsFactory(
+    UserManager<AppUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<IdentityOptions> identity,
+    IOptions<AuthOptions> auth,
+    IHostEnvironment environment)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, identity)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var claims = await base.GenerateClaimsAsync(user);
+        var isSuperAdmin = claims.HasClaim(claims.RoleClaimType, Roles.SuperAdmin);
+        if (PendingSteps.For(user, isSuperAdmin, PendingSteps.MfaRequired(auth.Value, environment)) is { } step)
+            claims.AddClaim(new Claim(PendingSteps.Claim, step));
+        return claims;
+    }
+}
