@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using AngleSharp.Dom;
 using System.Net;
 using System.Net.Http.Headers;
@@ -106,11 +107,15 @@ public abstract class AuditTrailTests(DatabaseProvider provider)
     {
         await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Audit:RetentionDays"] = "2" });
         await using (var scope = app.App.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(AuditActions.SignOut, AuditActions.Success, target: "old@test.local");
-        app.Time.Advance(TimeSpan.FromDays(1));
-        await using (var scope = app.App.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(AuditActions.SignOut, AuditActions.Success, target: "new@test.local");
-        app.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        {
+            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+            await audit.RecordAsync(AuditActions.SignOut, AuditActions.Success, target: "old@test.local");
+            await audit.RecordAsync(AuditActions.SignOut, AuditActions.Success, target: "new@test.local");
+        }
+        // Dated back rather than waiting: two days and a minute ago, and one day ago.
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        await app.App.WithDbAsync(db => db.AuditEvents.Where(e => e.Target == "old@test.local").ExecuteUpdateAsync(u => u.SetProperty(e => e.At, now.AddDays(-2).AddMinutes(-1))));
+        await app.App.WithDbAsync(db => db.AuditEvents.Where(e => e.Target == "new@test.local").ExecuteUpdateAsync(u => u.SetProperty(e => e.At, now.AddDays(-1))));
 
         await app.App.Services.GetRequiredService<Retention>().PruneAsync(CancellationToken.None);
         var left = await app.App.WithDbAsync(db => Task.FromResult(db.AuditEvents.Where(e => e.Action == AuditActions.SignOut).Select(e => e.Target).ToList()));

@@ -56,7 +56,7 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task TheIdleTimeout_IsNotExtendedByTheDashboardsOwnRefreshes_ButByWhatThePersonDoes()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Auth:IdleTimeoutMinutes"] = "10" });
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new() { ["Auth:IdleTimeoutMinutes"] = "10" }));
         var watcher = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var worker = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var client = ManualCookies.CreateClient(app.App);
@@ -82,9 +82,38 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task AWallScreensAccount_HasNoIdleTimeout_AndItsOwnLifetime_WhileItIsReadOnly()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new()
+        {
+            ["Auth:IdleTimeoutMinutes"] = "10",
+            ["Auth:AbsoluteLifetimeHours"] = "1",
+            ["Auth:WallScreenAccounts:0"] = "wall@test.local",
+            ["Auth:WallScreenLifetimeHours"] = "3",
+        }));
+        var screen = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor, "wall@test.local"));
+        var person = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
+        var client = ManualCookies.CreateClient(app.App);
+        for (var minutes = 0; minutes < 170; minutes += 30)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ManualCookies.GetAsync(client, Cards, screen, poll: true)).StatusCode);
+            app.Time.Advance(TimeSpan.FromMinutes(30));
+            if (minutes == 0)
+                AssertPollSentToLogin(await ManualCookies.GetAsync(client, Cards, person, poll: true)); // a person's dashboard left alone ends
+        }
+        AssertPollSentToLogin(await ManualCookies.GetAsync(client, Cards, screen, poll: true)); // 3 hours: sign the screen in again
+
+        // Made SUPER_ADMIN, the same account gets a person's limits.
+        Assert.Equal(0, (await CliRunner.RunAsync(app.App, "users", "set-role", "--email", "wall@test.local", "--role", Roles.SuperAdmin)).Code);
+        var admin = await ManualCookies.SignInAsync(app.App, "wall@test.local");
+        app.Time.Advance(TimeSpan.FromMinutes(11));
+        AssertPollSentToLogin(await ManualCookies.GetAsync(client, Cards, admin, poll: true));
+    }
+
+    [SkippableFact]
     public async Task TheAbsoluteLifetime_EndsASignInHoweverBusy()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Auth:AbsoluteLifetimeHours"] = "1" });
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new() { ["Auth:AbsoluteLifetimeHours"] = "1" }));
         var cookie = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var client = ManualCookies.CreateClient(app.App);
         for (var minute = 20; minute < 60; minute += 20)

@@ -54,6 +54,17 @@ public sealed class IsolatedApp : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// For a test that moves the clock by minutes or hours: the background rounds (snapshot, alerts) run every 5 minutes
+    /// instead of every few seconds, or advancing 3 hours would run thousands of them. Merged with <paramref name="settings"/>.
+    /// </summary>
+    public static Dictionary<string, string?> WithSlowRounds(Dictionary<string, string?> settings)
+    {
+        settings["Metrics:SnapshotSeconds"] = "300";
+        settings["Alerts:EvaluateSeconds"] = "300";
+        return settings;
+    }
+
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
     public async Task PostSessionEventsAsync(params object[] events)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
@@ -48,5 +49,25 @@ public sealed class DatabaseUnreachableTests
             Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task ARevokedToken_IsRefused_AlsoWhileTheDatabaseIsUnreachable_WhileAnotherVerifiedOneIsServed()
+    {
+        var directory = Directory.CreateTempSubdirectory("monitor-gone-");
+        var database = TestDatabase.Existing(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "monitor.db")};Pooling=False");
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, database: database);
+        var revoked = app.App.CreateBrowserClient();
+        revoked.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await app.App.CreateTokenAsync(MonitorApp.Auth.Roles.SystemMonitor, "soon-revoked"));
+        Assert.Equal(HttpStatusCode.OK, (await revoked.GetAsync("/api/admin/metrics/current")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Monitor.GetAsync("/api/admin/metrics/current")).StatusCode);
+        await using (var scope = app.App.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<MonitorApp.Auth.ApiTokenService>().RevokeAsync("soon-revoked", CancellationToken.None);
+        directory.Delete(recursive: true);
+        app.Time.Advance(TimeSpan.FromSeconds(11)); // past the 10 seconds a verification is trusted without asking
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync("/api/admin/metrics/current")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Monitor.GetAsync("/api/admin/metrics/current")).StatusCode); // "database unreachable", from a token verified before
     }
 }

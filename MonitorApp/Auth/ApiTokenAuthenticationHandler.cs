@@ -77,7 +77,12 @@ public sealed class ApiTokenAuthenticationHandler(
         {
             // The database is down: a token this instance verified a moment ago is still trusted, so the
             // monitoring API can say "database unreachable" instead of failing every caller.
-            // REVIEW: a revocation made during the outage takes effect once the database answers again.
+            // A token revoked before the outage (here, or on another instance that told this one) is refused.
+            if (recentlyVerified.WasRevoked(hash))
+            {
+                failed = true;
+                return AuthenticateResult.Fail("Revoked API token.");
+            }
             token = recentlyVerified.Recall(hash, now);
             if (token is null)
                 throw;
@@ -156,7 +161,10 @@ public sealed class RecentlyVerifiedTokens
 
     public static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(15);
 
+    private const int MaxRevoked = 10_000;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedToken Token, DateTime At)> tokens = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> revoked = new();
     private long generation;
 
     /// <summary>Moves on at every revocation: read before asking the database, passed to <see cref="Remember"/>.</summary>
@@ -183,7 +191,10 @@ public sealed class RecentlyVerifiedTokens
         }
     }
 
-    /// <summary>Forgets every token of that name (the revoking instance knows names, not secrets).</summary>
+    /// <summary>
+    /// Forgets every token of that name (the revoking instance knows names, not secrets), and remembers the ones it knew as
+    /// revoked: while the database is unreachable they are refused, not served from memory.
+    /// </summary>
     public void ForgetName(string name)
     {
         lock (tokens)
@@ -192,10 +203,18 @@ public sealed class RecentlyVerifiedTokens
             foreach (var (hash, entry) in tokens)
             {
                 if (entry.Token.Name == name)
+                {
                     tokens.TryRemove(hash, out _);
+                    if (revoked.Count >= MaxRevoked)
+                        revoked.Clear();
+                    revoked[hash] = true;
+                }
             }
         }
     }
+
+    /// <summary>Whether this instance saw the token revoked (it had verified it before).</summary>
+    public bool WasRevoked(string hash) => revoked.ContainsKey(hash);
 
     /// <summary>A token verified less than <see cref="FreshFor"/> ago.</summary>
     public VerifiedToken? RecallFresh(string hash, DateTime now) => Recall(hash, now, FreshFor);

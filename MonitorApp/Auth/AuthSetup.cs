@@ -55,7 +55,10 @@ public static class AuthSetup
 
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = Web.HostPrefixedCookies.TwoFactor);
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.AbsoluteLifetime);
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) =>
+                cookie.ExpireTimeSpan = auth.Value.WallScreenAccounts.Count > 0 && auth.Value.WallScreenLifetime > auth.Value.AbsoluteLifetime
+                    ? auth.Value.WallScreenLifetime
+                    : auth.Value.AbsoluteLifetime);
         // Registered after Identity's cookie set-up, so it runs after the framework has made the ticket format.
         services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<CookieAuthenticationOptions>, RememberRecentCookies>();
 
@@ -82,6 +85,7 @@ public static class AuthSetup
             // No token holds SUPER_ADMIN (Roles.TokenRoles), so a token is refused here with 403.
             .AddPolicy(Policies.Silence, p => p.RequireRole(Roles.Silencers))
             // Administration is for a signed-in person: a token, whatever its role, is never enough.
+            .AddPolicy(Policies.Person, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
             .AddPolicy(Policies.SuperAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.SuperAdmin))
             // Everything needs a signed-in caller unless it says otherwise (login page, health, assets).
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());

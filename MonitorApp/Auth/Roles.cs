@@ -28,6 +28,8 @@ public static class Policies
     public const string Ingest = "Ingest";
     /// <summary>Manages users and API tokens.</summary>
     public const string SuperAdmin = "SuperAdmin";
+    /// <summary>A signed-in person, whatever their role (their own password and second factor); never a token.</summary>
+    public const string Person = "Person";
     /// <summary>Silences alerts: a signed-in SUPER_ADMIN.</summary>
     public const string Silence = "Silence";
 }

@@ -11,7 +11,8 @@ namespace MonitorApp.Auth;
 /// Checks a sign-in cookie on every request (with a lookup at most every few seconds, see <see cref="RecentSignInChecks"/>):
 /// it ends when its session was signed out, sat idle for <c>Auth:IdleTimeoutMinutes</c> (the dashboard's own refreshes do
 /// not count as activity), or began more than <c>Auth:AbsoluteLifetimeHours</c> ago; and when its user was disabled or their
-/// role or password changed (each renews the security stamp). Unlike Identity's SecurityStampValidator with a zero
+/// role or password changed (each renews the security stamp). A wall screen's account (<c>Auth:WallScreenAccounts</c>,
+/// read-only) has no idle timeout and lives <c>Auth:WallScreenLifetimeHours</c>. Unlike Identity's SecurityStampValidator with a zero
 /// interval, it neither rebuilds the principal nor re-issues the cookie on every dashboard poll. While the database is
 /// unreachable the cookie is kept (its timeouts still count), so operators can still see that the database is down.
 /// </summary>
@@ -71,7 +72,11 @@ public static class SignInRevalidation
             }
         }
 
-        if (now - check.CreatedAt >= options.AbsoluteLifetime || now - check.LastActiveAt >= options.IdleTimeout)
+        var wallScreen = options.IsWallScreen(context.Principal!);
+        var expired = wallScreen
+            ? now - check.CreatedAt >= options.WallScreenLifetime
+            : now - check.CreatedAt >= options.AbsoluteLifetime || now - check.LastActiveAt >= options.IdleTimeout;
+        if (expired)
         {
             await RejectAsync(context);
             return;

@@ -11,6 +11,7 @@ namespace MonitorApp.Pages.Account;
 /// drawn on the server (an image, so the strict CSP holds) and as text; a code from the app turns it on; ten recovery codes
 /// are shown once.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Policies.Person)]
 public sealed class MfaModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin) : PageModel
 {
     [BindProperty, Required, StringLength(7, MinimumLength = 6), Display(Name = "Code")]

@@ -7,6 +7,7 @@ using MonitorApp.Auth;
 namespace MonitorApp.Pages.Account;
 
 /// <summary>Any signed-in user changes their own password; one generated for them must be changed here before anything else.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Policies.Person)]
 public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin) : PageModel
 {
     [BindProperty]

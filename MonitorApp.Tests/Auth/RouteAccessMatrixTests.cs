@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MonitorApp.Auth;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Auth;
+
+/// <summary>
+/// Every route of the app (and every page handler) against every kind of caller: anonymous, each role signed in, each token
+/// role, and an expired token. A new route fails <see cref="EveryRoute_IsInTheMatrix"/> until its row says who may use it.
+/// </summary>
+public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFixture<SqliteAppFixture>
+{
+    public static readonly string[] Callers = ["anonymous", "SUPER_ADMIN", "SYSTEM_MONITOR", "CONTENT_MANAGER", "token SYSTEM_MONITOR", "token INGEST", "expired token"];
+
+    /// <summary>
+    /// What each caller gets: a status, and where a redirect goes. "in" is any answer past access control (200, 204, a
+    /// 400 or a form shown again for the empty body, a redirect elsewhere). Forms are posted with the caller's antiforgery token.
+    /// </summary>
+    private const string In = "in";
+    private const string Login = "302 /login";
+    private const string Denied = "302 /access-denied";
+
+    private sealed record Row(string Method, string Path, params string[] Expected);
+
+    private static readonly Row[] Matrix =
+    [
+        //                                                           anonymous  SUPER_ADMIN SYSTEM_MON CONTENT_MGR tok MONITOR tok INGEST expired
+        new("GET", "/healthz",                                       In,        In,         In,        In,         In,         In,       In),
+        new("GET", "/readyz",                                        In,        In,         In,        In,         In,         In,       In),
+        new("GET", "/login",                                         In,        In,         In,        In,         In,         In,       In),
+        new("GET", "/login/mfa",                                     Login,     Login,      Login,     Login,      Login,      Login,    Login), // only after a password
+        new("GET", "/",                                              Login,     In,         In,        Login,      In,         Login,    Login),
+        new("GET", "/admin/dashboard",                               Login,     In,         In,        Denied,     In,         "403",    "401"),
+        new("GET", "/admin/dashboard?handler=Cards",                 Login,     In,         In,        Denied,     In,         "403",    "401"),
+        new("POST", "/admin/dashboard?handler=Silence",              Login,     In,         Denied,    Denied,     "403",      "403",    "401"),
+        new("GET", "/admin/dashboard/stream",                        Login,     In,         In,        Denied,     In,         "403",    "401"),
+        new("GET", "/admin/users",                                   Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("POST", "/admin/users?handler=Add",                      Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("POST", "/admin/users?handler=SetRole",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("POST", "/admin/users?handler=Disable",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("GET", "/admin/tokens",                                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("POST", "/admin/tokens?handler=Create",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("POST", "/admin/tokens?handler=Revoke",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("GET", "/admin/audit",                                   Login,     In,         Denied,    Denied,     Login,      Login,    Login),
+        new("GET", "/account/password",                              Login,     In,         In,        In,         Login,      Login,    Login),
+        new("POST", "/account/password",                             Login,     In,         In,        In,         Login,      Login,    Login),
+        new("GET", "/account/mfa",                                   Login,     In,         In,        In,         Login,      Login,    Login),
+        new("POST", "/account/mfa",                                  Login,     In,         In,        In,         Login,      Login,    Login),
+        new("GET", "/openapi/v1.json",                               Login,     In,         In,        In,         In,         In,       "401"),
+        new("GET", "/api/admin/metrics/current",                     "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/metrics/sessions",                    "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/metrics/error-rate",                  "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/metrics/db-pool",                     "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/metrics/external-services",           "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/alerts",                              "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/events",                              "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("POST", "/api/admin/alerts/silences",                    "401",     In,         "403",     "403",      "403",      "403",    "401"),
+        new("GET", "/api/admin/audit",                               "401",     In,         "403",     "403",      "401",      "401",    "401"),
+        new("POST", "/api/ingest/session-events",                    "401",     In,         "403",     "403",      "403",      In,       "401"),
+        new("POST", "/api/ingest/requests",                          "401",     In,         "403",     "403",      "403",      In,       "401"),
+        // Last: it signs the caller out, and its answer is the sign-in page for everyone.
+        new("POST", "/logout",                                       Login,     Login,      Login,     Login,      Login,      Login,    Login),
+    ];
+
+    [Fact]
+    public void EveryRoute_IsInTheMatrix()
+    {
+        var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(r => !r.Contains("{**") && !System.IO.Path.HasExtension(r.Replace("{documentName}.json", "", StringComparison.Ordinal)) && r != "/access-denied")
+            .Select(r => r.Replace("{documentName}", "v1", StringComparison.Ordinal))
+            .Distinct();
+        var covered = Matrix.Select(r => r.Path.Split('?')[0]).ToHashSet();
+        Assert.Empty(routes.Where(r => !covered.Contains(r)).Order());
+    }
+
+    [Fact]
+    public async Task EveryRoute_AnswersEachCaller_AsTheMatrixSays()
+    {
+        var app = fixture.App;
+        var expiredSecret = await ExpiredTokenAsync(app);
+        var clients = new HttpClient[]
+        {
+            app.CreateBrowserClient(),
+            await app.CreateClientAsAsync(Roles.SuperAdmin),
+            await app.CreateClientAsAsync(Roles.SystemMonitor),
+            await app.CreateClientAsAsync(Roles.ContentManager),
+            await app.CreateTokenClientAsync(Roles.SystemMonitor),
+            await app.CreateTokenClientAsync(Roles.Ingest),
+            Bearer(app.CreateBrowserClient(), expiredSecret),
+        };
+        // Each caller's antiforgery token (tied to who they are), so a form post reaches its handler and the handler's own check counts.
+        var forms = new string[clients.Length];
+        for (var i = 0; i < clients.Length; i++)
+            forms[i] = (await MonitorAppFactory.ParseAsync(await clients[i].GetAsync("/login"))).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var wrong = new List<string>();
+        foreach (var row in Matrix)
+        {
+            Assert.Equal(Callers.Length, row.Expected.Length);
+            for (var i = 0; i < Callers.Length; i++)
+            {
+                var actual = Outcome(await SendAsync(clients[i], row, forms[i]));
+                if (actual != row.Expected[i])
+                    wrong.Add($"{row.Method} {row.Path} as {Callers[i]}: expected {row.Expected[i]}, got {actual}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Row row, string antiforgery)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path);
+        if (row.Method == "POST")
+        {
+            request.Content = row.Path.StartsWith("/api/", StringComparison.Ordinal)
+                ? new StringContent("{}", Encoding.UTF8, "application/json")
+                : new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = antiforgery });
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        // The live stream never ends by itself: its headers are enough.
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+    }
+
+    private static string Outcome(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status is 401 or 403)
+            return status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (status == 302 && response.Headers.Location is { } location)
+        {
+            var path = location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0];
+            if (path is "/login" or "/access-denied")
+                return $"302 {path}";
+        }
+        response.Dispose();
+        return In;
+    }
+
+    private static HttpClient Bearer(HttpClient client, string secret)
+    {
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    private static async Task<string> ExpiredTokenAsync(MonitorAppFactory app)
+    {
+        var secret = ApiToken.NewSecret();
+        await app.WithDbAsync(async db =>
+        {
+            db.ApiTokens.Add(new ApiToken { Name = $"expired-{Guid.NewGuid():N}", Role = Roles.SystemMonitor, TokenHash = ApiToken.Hash(secret), CreatedAt = DateTime.UtcNow.AddDays(-91), ExpiresAt = DateTime.UtcNow.AddDays(-1) });
+            await db.SaveChangesAsync();
+        });
+        return secret;
+    }
+}
