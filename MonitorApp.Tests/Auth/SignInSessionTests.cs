@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AngleSharp.Dom;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
@@ -108,6 +109,25 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
         var admin = await ManualCookies.SignInAsync(app.App, "wall@test.local");
         app.Time.Advance(TimeSpan.FromMinutes(11));
         AssertPollSentToLogin(await ManualCookies.GetAsync(client, Cards, admin, poll: true));
+    }
+
+    [SkippableFact]
+    public async Task Retention_KeepsAWallScreensSession_AsLongAsItMayLive()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new()
+        {
+            ["Auth:AbsoluteLifetimeHours"] = "1",
+            ["Auth:WallScreenAccounts:0"] = "wall@test.local",
+            ["Auth:WallScreenLifetimeHours"] = "48",
+        }));
+        var screen = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor, "wall@test.local"));
+        var person = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
+        app.Time.Advance(TimeSpan.FromHours(30)); // past a person's lifetime and a day, well within the screen's
+
+        await app.App.Services.GetRequiredService<Retention>().PruneAsync(CancellationToken.None);
+        var client = ManualCookies.CreateClient(app.App);
+        Assert.Equal(HttpStatusCode.OK, (await ManualCookies.GetAsync(client, Cards, screen, poll: true)).StatusCode);
+        AssertPollSentToLogin(await ManualCookies.GetAsync(client, Cards, person, poll: true));
     }
 
     [SkippableFact]

@@ -70,4 +70,28 @@ public sealed class DatabaseUnreachableTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync("/api/admin/metrics/current")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Monitor.GetAsync("/api/admin/metrics/current")).StatusCode); // "database unreachable", from a token verified before
     }
+
+    [Fact]
+    public async Task SigningOut_WhileTheDatabaseIsUnreachable_StillEndsTheSignIn_ForACopiedCookieToo()
+    {
+        var directory = Directory.CreateTempSubdirectory("monitor-gone-");
+        var database = TestDatabase.Existing(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "monitor.db")};Pooling=False");
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, database: database);
+        var cookie = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(MonitorApp.Auth.Roles.SystemMonitor));
+        var owner = ManualCookies.CreateClient(app.App);
+        var first = await ManualCookies.GetAsync(owner, "/admin/dashboard", cookie);
+        var antiforgery = ManualCookies.CookiesOf(first).Single(c => c.StartsWith("monitor.af=", StringComparison.Ordinal));
+        var token = (await MonitorAppFactory.ParseAsync(first)).QuerySelector("form[action='/logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        directory.Delete(recursive: true);
+        app.Time.Advance(TimeSpan.FromSeconds(11)); // past the 10 seconds a check is trusted without asking
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/logout") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }) };
+        logout.Headers.Add("Cookie", $"{cookie}; {antiforgery}");
+        var signedOut = await owner.SendAsync(logout);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode); // not a 500
+        Assert.Equal("/login", signedOut.Headers.Location!.OriginalString);
+        var copied = await ManualCookies.GetAsync(ManualCookies.CreateClient(app.App), "/admin/dashboard", cookie);
+        Assert.Equal(HttpStatusCode.Redirect, copied.StatusCode);
+        Assert.Equal("/login", copied.Headers.Location!.AbsolutePath);
+    }
 }

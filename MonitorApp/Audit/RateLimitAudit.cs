@@ -14,17 +14,25 @@ public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> lo
     private readonly ConcurrentDictionary<string, DateTime> recorded = new(StringComparer.Ordinal);
 
     /// <summary><paramref name="limit"/> names the limit (e.g. <c>RateLimits:SignInsPerAddressPerMinute</c>); <paramref name="caller"/> who tripped it (an account, a token, an address).</summary>
-    public async Task TrippedAsync(HttpContext context, string limit, string caller, string action = AuditActions.RateLimited)
+    public Task TrippedAsync(HttpContext context, string limit, string caller, string action = AuditActions.RateLimited) =>
+        TrippedAsync(context, limit, $"{limit}|{caller}|{context.Connection.RemoteIpAddress}", () => Task.FromResult(caller), action);
+
+    /// <summary>As above, with the caller worked out only when the event is recorded (it may take a lookup): once a minute per limit and address.</summary>
+    public Task TrippedAsync(HttpContext context, string limit, Func<Task<string>> callerOf, string action = AuditActions.RateLimited) =>
+        TrippedAsync(context, limit, $"{limit}|{action}|{context.Connection.RemoteIpAddress}", callerOf, action);
+
+    private async Task TrippedAsync(HttpContext context, string limit, string key, Func<Task<string>> callerOf, string action)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var key = limit + "|" + caller + "|" + context.Connection.RemoteIpAddress;
         if (recorded.TryGetValue(key, out var at) && now - at < Every)
             return;
         if (recorded.Count >= MaxRemembered)
             recorded.Clear();
         recorded[key] = now;
+        var caller = "unknown";
         try
         {
+            caller = await callerOf();
             await context.RequestServices.GetRequiredService<AuditLog>()
                 .RecordAsync(action, AuditActions.Refused, target: limit, detail: $"{context.Request.Method} {context.Request.Path}", actor: caller);
         }

@@ -131,7 +131,7 @@ public sealed class ApiTokenAuthenticationHandler(
     private async Task TooManyFailedTokensAsync()
     {
         await Context.RequestServices.GetRequiredService<Audit.RateLimitAudit>()
-            .TrippedAsync(Context, "RateLimits:FailedTokensPerAddressPerMinute", Web.RateLimitSetup.Address(Context).ToString());
+            .TrippedAsync(Context, Web.RateLimitOptions.Key(nameof(Web.RateLimitOptions.FailedTokensPerAddressPerMinute)), Web.RateLimitSetup.Address(Context).ToString());
         await Web.RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
             "Too many unknown, revoked or expired API tokens from this address: wait for the Retry-After seconds.");
     }

@@ -23,7 +23,7 @@ public static class AuthSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
-                // Wrong passwords are limited per address and account by the rate limiter (RateLimitSetup), so one address cannot
+                // Wrong passwords are limited per address and account by SignInLimits, so one address cannot
                 // lock an administrator out; Identity's own lockout counts wrong authenticator codes only.
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 10;

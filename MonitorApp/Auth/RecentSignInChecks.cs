@@ -43,6 +43,8 @@ public sealed class RecentSignInChecks
     private const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<string, SessionCheck> checks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> endedSessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> changedUsers = new(StringComparer.Ordinal);
     private long generation;
 
     /// <summary>Moves on at every change: read before asking the database, passed to <see cref="Remember"/>.</summary>
@@ -70,16 +72,22 @@ public sealed class RecentSignInChecks
         }
     }
 
-    public void ForgetSession(string sessionId)
+    /// <summary>The session is checked again at its next request; <paramref name="ended"/>: it was signed out, and is refused even while the database is unreachable.</summary>
+    public void ForgetSession(string sessionId, bool ended = false)
     {
         lock (checks)
         {
             Interlocked.Increment(ref generation);
             checks.TryRemove(sessionId, out _);
+            if (ended)
+                Mark(endedSessions, sessionId);
         }
     }
 
-    /// <summary>Every session of this user is checked again at its next request.</summary>
+    /// <summary>
+    /// Every session of this user is checked again at its next request (the user was disabled, or their role, password or
+    /// second factor changed, or they signed out somewhere); while the database is unreachable they are refused.
+    /// </summary>
     public void Forget(string userId)
     {
         lock (checks)
@@ -90,7 +98,22 @@ public sealed class RecentSignInChecks
                 if (check.UserId == userId)
                     checks.TryRemove(id, out _);
             }
+            Mark(changedUsers, userId);
         }
+    }
+
+    /// <summary>
+    /// Whether a sign-in may go on unchecked while the database is unreachable: not one this instance saw end, nor one of a
+    /// user it saw change (which it cannot tell apart from the new state without the database).
+    /// </summary>
+    public bool MayKeepDuringOutage(string sessionId, string userId) =>
+        !endedSessions.ContainsKey(sessionId) && !changedUsers.ContainsKey(userId);
+
+    private static void Mark(ConcurrentDictionary<string, bool> set, string key)
+    {
+        if (set.Count >= MaxEntries)
+            set.Clear();
+        set[key] = true;
     }
 
     public void ForgetAll()

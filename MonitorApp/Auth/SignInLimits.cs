@@ -30,19 +30,19 @@ public sealed class SignInLimits : IDisposable
         perAccount = Create(limits.SignInsPerAccount, window);
     }
 
-    /// <summary>Takes one attempt from each limit that applies; null when allowed. <paramref name="account"/> is null for a second-factor step.</summary>
+    /// <summary>Takes one attempt from each limit that applies (the address's; with an account, the account's too); null when allowed.</summary>
     public SignInRefusal? TryAttempt(IPAddress address, string? account)
     {
         var from = address.ToString();
         if (Refused(perAddress, from) is { } a)
-            return new SignInRefusal("RateLimits:SignInsPerAddressPerMinute", a, AccountWide: false);
+            return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAddressPerMinute)), a, AccountWide: false);
         if (account is null)
             return null;
         var key = account.Trim().ToUpperInvariant();
         if (Refused(perAccountAndAddress, key + "|" + from) is { } pair)
-            return new SignInRefusal("RateLimits:SignInsPerAccountAndAddress", pair, AccountWide: false);
+            return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccountAndAddress)), pair, AccountWide: false);
         if (Refused(perAccount, key) is { } all)
-            return new SignInRefusal("RateLimits:SignInsPerAccount", all, AccountWide: true);
+            return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccount)), all, AccountWide: true);
         return null;
     }
 

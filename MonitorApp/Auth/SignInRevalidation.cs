@@ -14,7 +14,8 @@ namespace MonitorApp.Auth;
 /// role or password changed (each renews the security stamp). A wall screen's account (<c>Auth:WallScreenAccounts</c>,
 /// read-only) has no idle timeout and lives <c>Auth:WallScreenLifetimeHours</c>. Unlike Identity's SecurityStampValidator with a zero
 /// interval, it neither rebuilds the principal nor re-issues the cookie on every dashboard poll. While the database is
-/// unreachable the cookie is kept (its timeouts still count), so operators can still see that the database is down.
+/// unreachable the cookie is kept (its timeouts still count), so operators can still see that the database is down, unless
+/// this instance saw it signed out or its user changed.
 /// </summary>
 public static class SignInRevalidation
 {
@@ -65,6 +66,11 @@ public static class SignInRevalidation
             {
                 services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInRevalidation))
                     .LogWarning(ex, "Database unreachable; keeping the sign-in of {User} until it can be checked", userId);
+                if (!recent.MayKeepDuringOutage(sessionId, userId))
+                {
+                    await RejectAsync(context);
+                    return;
+                }
                 check = recent.Last(sessionId);
                 if (check is null)
                     return;

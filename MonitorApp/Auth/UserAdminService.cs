@@ -11,7 +11,8 @@ public sealed record UserRow(string Email, string? Role, bool IsDisabled, bool I
 /// Adds users, changes their role or password, disables them, resets their second factor; used by the CLI and the admin
 /// pages alike. Each change is in the audit trail.
 /// </summary>
-public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns, ClusterNotifications cluster, AuditLog audit)
+public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppUser> userStore, MonitorDbContext db, TimeProvider time, RecentSignInChecks recentSignIns,
+    ClusterNotifications cluster, AuditLog audit)
 {
     /// <summary>
     /// Adds a user; returns the generated password (to be shown once) when none was given. A generated password must be
@@ -98,6 +99,22 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     }
 
     /// <summary>
+    /// The key the user's authenticator app is to be given: the one not yet turned on, or a new one. Stored without renewing
+    /// the security stamp (Identity's ResetAuthenticatorKeyAsync renews it): merely showing the enrolment page must not end
+    /// the user's other sign-ins.
+    /// </summary>
+    public async Task<string> AuthenticatorKeyAsync(AppUser user)
+    {
+        if (await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key)
+            return key;
+        var store = (IUserAuthenticatorKeyStore<AppUser>)userStore;
+        key = users.GenerateNewAuthenticatorKey();
+        await store.SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+        Check(await users.UpdateAsync(user), "cannot store the authenticator key");
+        return key;
+    }
+
+    /// <summary>
     /// Turns the user's authenticator on when <paramref name="code"/> is what it shows now; returns ten recovery codes (to be
     /// shown once), or null for a wrong code. Their other sign-ins end (a new security stamp).
     /// </summary>
@@ -141,8 +158,8 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
     }
 
     /// <summary>Whether <paramref name="principal"/> is the user with this e-mail, by account id (not by comparing e-mail text).</summary>
-    public async Task<bool> IsSameUserAsync(System.Security.Claims.ClaimsPrincipal principal, string email) =>
-        users.GetUserId(principal) is { } id && (await users.FindByEmailAsync(email))?.Id == id;
+    public async Task<bool> IsSameUserAsync(System.Security.Claims.ClaimsPrincipal principal, string? email) =>
+        !string.IsNullOrEmpty(email) && users.GetUserId(principal) is { } id && (await users.FindByEmailAsync(email))?.Id == id;
 
     /// <summary>
     /// There is always at least one enabled SUPER_ADMIN, or nobody could administer the app: taking the role or the
@@ -192,8 +209,8 @@ public sealed class UserAdminService(UserManager<AppUser> users, MonitorDbContex
             throw new AdminRefusal($"unknown role '{role}'; use one of {string.Join(", ", Roles.UserRoles)}");
     }
 
-    private async Task<AppUser> FindAsync(string email) =>
-        await users.FindByEmailAsync(email) ?? throw new AdminRefusal($"no user with e-mail '{email}'");
+    private async Task<AppUser> FindAsync(string? email) =>
+        (string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email)) ?? throw new AdminRefusal($"no user with e-mail '{email}'", "email");
 
     private static void Check(IdentityResult result, string what)
     {

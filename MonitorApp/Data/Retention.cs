@@ -96,7 +96,8 @@ public sealed class Retention(
         var oldestAudit = now.AddDays(-audit.Value.RetentionDays);
         await db.AuditEvents.Where(e => e.At < oldestAudit).ExecuteDeleteAsync(cancellationToken);
         var sessionsBefore = now.AddDays(-1);
-        var startedBefore = sessionsBefore - auth.Value.AbsoluteLifetime;
+        // A wall screen's sign-in may live longer than a person's.
+        var startedBefore = sessionsBefore - (auth.Value.WallScreenLifetime > auth.Value.AbsoluteLifetime ? auth.Value.WallScreenLifetime : auth.Value.AbsoluteLifetime);
         await db.SignInSessions.Where(s => s.EndedAt < sessionsBefore || s.CreatedAt < startedBefore).ExecuteDeleteAsync(cancellationToken);
         return new Pruned(rollups, pruned, categories, events);
     }

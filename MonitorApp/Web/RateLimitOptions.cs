@@ -3,9 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace MonitorApp.Web;
 
 /// <summary>Section <c>RateLimits</c>: how much one caller may ask for. Over a limit: 429 with <c>Retry-After</c>.</summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimits";
+
+    /// <summary>A limit's configuration key (<c>RateLimits:…</c>), as messages and the audit trail name it: pass <c>nameof(Property)</c>.</summary>
+    public static string Key(string property) => $"{Section}:{property}";
 
     /// <summary>Ingestion batches per API token per minute (a burst of that many, then refilled evenly).</summary>
     [Range(1, 1_000_000, ErrorMessage = "RateLimits:IngestPerTokenPerMinute must be between 1 and 1000000.")]
@@ -36,4 +39,12 @@ public sealed class RateLimitOptions
 
     [Range(1, 1440, ErrorMessage = "RateLimits:SignInWindowMinutes must be between 1 and 1440.")]
     public int SignInWindowMinutes { get; set; } = 15;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Else one address alone could use up an account's allowance and keep its owner out.
+        if (SignInsPerAccount <= SignInsPerAccountAndAddress)
+            yield return new ValidationResult($"{Key(nameof(SignInsPerAccount))} must be larger than {Key(nameof(SignInsPerAccountAndAddress))} (several times it), or one address could lock an account for everyone.",
+                [nameof(SignInsPerAccount)]);
+    }
 }

@@ -12,6 +12,9 @@ public static class RateLimitSetup
     public const string IngestPerToken = "ingest-per-token";
     public const string ReadyzPerAddress = "readyz-per-address";
 
+    /// <summary>Which limit a request was counted against, and whom it counted (the policy writes it; the refusal reads it).</summary>
+    private const string LimitedBy = "monitor:limited-by";
+
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -26,6 +29,7 @@ public static class RateLimitSetup
                 var caller = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value is { } token
                     ? "token:" + token
                     : "user:" + context.User.Identity?.Name;
+                context.Items[LimitedBy] = (RateLimitOptions.Key(nameof(RateLimitOptions.IngestPerTokenPerMinute)), caller);
                 // Refilled evenly: a whole token at a time, as often as the rate allows (90 a minute is one every 2/3 s).
                 var perPeriod = Math.Max(1, perMinute / 60);
                 return RateLimitPartition.GetTokenBucketLimiter((caller, perMinute), _ => new TokenBucketRateLimiterOptions
@@ -39,6 +43,7 @@ public static class RateLimitSetup
             limiter.AddPolicy(ReadyzPerAddress, context =>
             {
                 var perMinute = Limits(context).ReadyzPerAddressPerMinute;
+                context.Items[LimitedBy] = (RateLimitOptions.Key(nameof(RateLimitOptions.ReadyzPerAddressPerMinute)), Address(context).ToString());
                 return RateLimitPartition.GetFixedWindowLimiter((Address(context), perMinute), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = perMinute,
@@ -50,11 +55,7 @@ public static class RateLimitSetup
             {
                 var context = rejected.HttpContext;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                var (limit, caller) = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenNameClaim)?.Value is { } token
-                    ? ("RateLimits:IngestPerTokenPerMinute", "token:" + token)
-                    : context.Request.Path.StartsWithSegments("/api/ingest")
-                        ? ("RateLimits:IngestPerTokenPerMinute", context.User.Identity?.Name ?? "anonymous")
-                        : ("RateLimits:ReadyzPerAddressPerMinute", Address(context).ToString());
+                var (limit, caller) = context.Items[LimitedBy] is (string l, string c) ? (l, c) : ("RateLimits", Address(context).ToString());
                 await context.RequestServices.GetRequiredService<Audit.RateLimitAudit>().TrippedAsync(context, limit, caller);
                 await TooManyRequestsAsync(context, retryAfter, "Too many requests from this caller: wait for the Retry-After seconds, then send again.");
             };

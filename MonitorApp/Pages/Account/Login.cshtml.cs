@@ -56,22 +56,29 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
         // against a decoy makes every failure take about as long as a wrong password does.
         if (user is null || result.IsLockedOut || result.IsNotAllowed)
             users.PasswordHasher.VerifyHashedPassword(user ?? new AppUser(), DecoyHash.Value, Input.Password);
+        // What was typed as an e-mail is recorded only when it is an account's: it could be a password typed in the wrong box.
+        var account = user?.Email;
         var reason = user is null ? "unknown e-mail" : result.IsLockedOut ? "account locked" : result.IsNotAllowed ? "account disabled" : "wrong password";
-        await audit.RecordAsync(AuditActions.SignInFailed, AuditActions.Failure, target: Input.Email, detail: reason, actor: Input.Email);
+        await audit.RecordAsync(AuditActions.SignInFailed, AuditActions.Failure, target: account, detail: reason, actor: account ?? "unknown");
         ModelState.AddModelError(string.Empty, Failed);
         return Page();
     }
 
     internal static string SafeReturnUrl(IUrlHelper url, string? returnUrl) => url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
 
-    /// <summary>429 with Retry-After, and the sign-in page saying how long to wait; the audit trail hears of it once a minute at most.</summary>
+    /// <summary>
+    /// 429 with Retry-After, and the sign-in page saying how long to wait. The audit trail hears of it once a minute at most,
+    /// naming the account only when it is one (what was typed could be a password in the wrong box).
+    /// </summary>
     internal static async Task<IActionResult> TooManyAsync(PageModel page, SignInRefusal refusal, string account, RateLimitAudit rateLimitAudit)
     {
         var context = page.HttpContext;
         var seconds = Math.Max(1, (int)Math.Ceiling(refusal.RetryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await rateLimitAudit.TrippedAsync(context, refusal.Limit, account, refusal.AccountWide ? AuditActions.LockedOut : AuditActions.RateLimited);
+        var users = context.RequestServices.GetRequiredService<UserManager<AppUser>>();
+        await rateLimitAudit.TrippedAsync(context, refusal.Limit, async () => (await users.FindByNameAsync(account))?.Email ?? "unknown",
+            refusal.AccountWide ? AuditActions.LockedOut : AuditActions.RateLimited);
         var wait = seconds < 90 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
         page.ModelState.AddModelError(string.Empty, $"Too many sign-in attempts. Try again in {wait}.");
         return page.Page();

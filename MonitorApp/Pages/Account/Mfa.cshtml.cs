@@ -58,13 +58,7 @@ public sealed class MfaModel(UserManager<AppUser> users, MonitorSignInManager si
         Required = User.FindFirst(PendingSteps.Claim)?.Value == PendingSteps.Mfa;
         if (Enabled)
             return Page();
-        var key = await users.GetAuthenticatorKeyAsync(user);
-        if (string.IsNullOrEmpty(key))
-        {
-            await users.ResetAuthenticatorKeyAsync(user); // renews the security stamp: keep this sign-in going
-            await signIn.ContinueSessionAsync(user, withSecondFactor: false);
-            key = await users.GetAuthenticatorKeyAsync(user);
-        }
+        var key = await admin.AuthenticatorKeyAsync(user);
         FormattedKey = string.Join(" ", key!.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
         QrCodeDataUri = AuthenticatorUri.QrCodeDataUri(AuthenticatorUri.For(user.Email!, key!));
         return Page();

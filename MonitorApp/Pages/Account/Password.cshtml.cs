@@ -8,7 +8,7 @@ namespace MonitorApp.Pages.Account;
 
 /// <summary>Any signed-in user changes their own password; one generated for them must be changed here before anything else.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Policies.Person)]
-public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin) : PageModel
+public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin, SignInLimits limits, Audit.RateLimitAudit rateLimitAudit) : PageModel
 {
     [BindProperty]
     public PasswordInput Input { get; set; } = new();
@@ -39,6 +39,9 @@ public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManag
         var user = await users.GetUserAsync(User);
         if (user is null)
             return Challenge();
+        // The current password is checked here too: a stolen cookie must not guess it faster than the sign-in page allows.
+        if (limits.TryAttempt(Web.RateLimitSetup.Address(HttpContext), user.Email) is { } refusal)
+            return await LoginModel.TooManyAsync(this, refusal, user.Email!, rateLimitAudit);
         try
         {
             await admin.ChangeOwnPasswordAsync(user, Input.CurrentPassword, Input.NewPassword);

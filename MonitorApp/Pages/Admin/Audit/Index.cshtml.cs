@@ -16,7 +16,8 @@ public sealed class IndexModel(AuditLog audit) : PageModel
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? UserFilter { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // Not "page": Razor Pages keeps that route value for the page's own name.
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public AuditPage Events { get; private set; } = new([], 1, AuditLog.PageSize, false);
@@ -33,5 +34,5 @@ public sealed class IndexModel(AuditLog audit) : PageModel
         Events = await audit.ReadAsync(ActionFilter is { Length: > 0 } ? ActionFilter : null, string.IsNullOrWhiteSpace(UserFilter) ? null : UserFilter.Trim(), since: null, PageNumber, ct);
     }
 
-    public string? PageUrl(int page) => Url.Page("Index", new { action = ActionFilter, user = UserFilter, page });
+    public string? PageUrl(int page) => Url.Page("Index", new { action = ActionFilter, user = UserFilter, p = page });
 }
