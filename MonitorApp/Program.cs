@@ -54,6 +54,7 @@ app.MapIngestApi();
 app.MapMetricsApi();
 app.MapAlertsApi();
 app.MapAuditApi();
+app.MapPrometheusExport();
 app.MapDashboardStream();
 app.MapHtmxAntiforgeryScript().AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
@@ -75,6 +76,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddRequestTelemetry();
     builder.Services.AddExternalServices();
     builder.Services.AddMetricsSnapshot();
+    builder.Services.AddPrometheusExport();
     builder.Services.AddAlerts();
     builder.Services.AddProbeEndpoints();
     builder.Services.AddRateLimits();

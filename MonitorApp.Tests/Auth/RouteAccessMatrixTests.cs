@@ -62,6 +62,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         new("GET", "/api/admin/alerts",                              "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/events",                              "401",     In,         In,        "403",      In,         "403",    "401"),
         new("POST", "/api/admin/alerts/silences",                    "401",     In,         "403",     "403",      "403",      "403",    "401"),
+        new("GET", "/metrics",                                       "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/audit",                               "401",     In,         "403",     "403",      "401",      "401",    "401"),
         new("POST", "/api/ingest/session-events",                    "401",     In,         "403",     "403",      "403",      In,       "401"),
         new("POST", "/api/ingest/requests",                          "401",     In,         "403",     "403",      "403",      In,       "401"),

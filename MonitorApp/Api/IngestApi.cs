@@ -18,6 +18,7 @@ public static class IngestApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        IngestionCounters.CountIngestion(group);
         group.MapSessionEvents();
         group.MapRequestOutcomes();
         return app;

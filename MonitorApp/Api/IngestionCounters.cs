@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MonitorApp.Sessions;
+
+namespace MonitorApp.Api;
+
+/// <summary>What this instance's ingestion routes took in since it started: items accepted and batches refused, per route (for <c>/metrics</c>).</summary>
+public sealed class IngestionCounters
+{
+    private readonly ConcurrentDictionary<string, long> accepted = new();
+    private readonly ConcurrentDictionary<string, long> refused = new();
+
+    public IReadOnlyDictionary<string, long> Accepted => accepted;
+    public IReadOnlyDictionary<string, long> RefusedBatches => refused;
+
+    /// <summary>Counts every answer of the group it is added to: an accepted batch by its items, anything else as a refused batch.</summary>
+    public static TBuilder CountIngestion<TBuilder>(TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var route = context.HttpContext.Request.Path.Value?.Split('/').LastOrDefault() ?? "unknown";
+            var counters = context.HttpContext.RequestServices.GetRequiredService<IngestionCounters>();
+            if ((result is INestedHttpResult nested ? nested.Result : result) is Ok<IngestAccepted> ok)
+                counters.accepted.AddOrUpdate(route, ok.Value!.Accepted, (_, n) => n + ok.Value!.Accepted);
+            else
+                counters.refused.AddOrUpdate(route, 1, (_, n) => n + 1);
+            return result;
+        });
+}
