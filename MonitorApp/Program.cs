@@ -11,6 +11,7 @@ using MonitorApp.Metrics;
 using MonitorApp.Pages.Dashboard;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
+using MonitorApp.Telemetry.Otlp;
 using MonitorApp.Web;
 
 // `healthcheck` asks a running instance (the container's health check); it builds nothing.
@@ -51,6 +52,7 @@ var openApi = app.MapOpenApi();
 if (app.Environment.IsDevelopment())
     openApi.AllowAnonymous();
 app.MapIngestApi();
+app.MapOtlpMetrics(); // POST /v1/metrics: OpenTelemetry exporters (Telemetry/Otlp)
 app.MapMetricsApi();
 app.MapAlertsApi();
 app.MapAuditApi();

@@ -66,6 +66,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         new("GET", "/api/admin/audit",                               "401",     In,         "403",     "403",      "401",      "401",    "401"),
         new("POST", "/api/ingest/session-events",                    "401",     In,         "403",     "403",      "403",      In,       "401"),
         new("POST", "/api/ingest/requests",                          "401",     In,         "403",     "403",      "403",      In,       "401"),
+        new("POST", "/v1/metrics",                                   "401",     In,         "403",     "403",      "403",      In,       "401"),
         // Last: it signs the caller out, and its answer is the sign-in page for everyone.
         new("POST", "/logout",                                       Login,     Login,      Login,     Login,      Login,      Login,    Login),
     ];
@@ -133,7 +134,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path);
         if (row.Method == "POST")
         {
-            request.Content = row.Path.StartsWith("/api/", StringComparison.Ordinal)
+            request.Content = row.Path.StartsWith("/api/", StringComparison.Ordinal) || row.Path.StartsWith("/v1/", StringComparison.Ordinal)
                 ? new StringContent("{}", Encoding.UTF8, "application/json")
                 : new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = antiforgery });
         }

@@ -13,6 +13,10 @@ public sealed class IngestionCounters
     public IReadOnlyDictionary<string, long> Accepted => accepted;
     public IReadOnlyDictionary<string, long> RefusedBatches => refused;
 
+    public void Add(string route, long items) => accepted.AddOrUpdate(route, items, (_, n) => n + items);
+
+    public void Refuse(string route) => refused.AddOrUpdate(route, 1, (_, n) => n + 1);
+
     /// <summary>Counts every answer of the group it is added to: an accepted batch by its items, anything else as a refused batch.</summary>
     public static TBuilder CountIngestion<TBuilder>(TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>

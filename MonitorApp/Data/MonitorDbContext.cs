@@ -33,6 +33,7 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Alerts.TimelineEvent> TimelineEvents => Set<Alerts.TimelineEvent>();
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
+    public DbSet<Telemetry.Otlp.OtlpStream> OtlpStreams => Set<Telemetry.Otlp.OtlpStream>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

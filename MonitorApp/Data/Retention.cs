@@ -71,6 +71,10 @@ public sealed class Retention(
         var oldestRollupHour = RequestRollup.HourOf(oldestMinute);
         await db.RequestRollupHours.Where(r => r.Hour < oldestRollupHour).ExecuteDeleteAsync(cancellationToken);
         var rollups = await db.RequestRollups.Where(r => r.Minute < oldestMinute).ExecuteDeleteAsync(cancellationToken);
+        // A cumulative OTLP stream not heard from for as long as rollups are kept: its sender is gone (were it to come back
+        // with the same start, its whole count would be taken again, and that much is older than any figure shows).
+        var quietSince = now.AddDays(-telemetry.Value.RetentionDays);
+        await db.OtlpStreams.Where(s => s.UpdatedAt < quietSince).ExecuteDeleteAsync(cancellationToken);
         services.Forget(); // a service whose last rows went no longer counts toward Telemetry:MaxServices
 
         // A session goes when nothing about it is newer than the window; the hourly counts of hours wholly

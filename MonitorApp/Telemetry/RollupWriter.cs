@@ -26,13 +26,20 @@ public static class RollupWriter
     /// Adds <paramref name="deltas"/>; with a <paramref name="limit"/>, writes nothing and returns the new service names
     /// when they would take the stored services past it.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(MonitorDbContext db, IReadOnlyCollection<RollupDelta> deltas, CancellationToken cancellationToken,
-        ServiceLimit? limit = null)
+    public static Task<IReadOnlyList<string>> WriteAsync(MonitorDbContext db, IReadOnlyCollection<RollupDelta> deltas, CancellationToken cancellationToken,
+        ServiceLimit? limit = null) =>
+        deltas.Count == 0 ? Task.FromResult<IReadOnlyList<string>>([]) : WriteAsync(db, _ => Task.FromResult(deltas), cancellationToken, limit);
+
+    /// <summary>
+    /// As above, with the deltas worked out inside the transaction (from stored cumulative counts, say): what that reads and
+    /// writes is kept only if the rollups are.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(MonitorDbContext db, Func<CancellationToken, Task<IReadOnlyCollection<RollupDelta>>> deltasInTransaction,
+        CancellationToken cancellationToken, ServiceLimit? limit = null)
     {
-        if (deltas.Count == 0)
-            return [];
         using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deltas = await deltasInTransaction(cancellationToken);
         var services = deltas.Select(d => d.Service).Distinct(StringComparer.Ordinal).ToList();
         if (limit is not null && await limit.RefusedAsync(db, services, cancellationToken) is { Count: > 0 } refused)
             return refused;

@@ -928,6 +928,40 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.ToTable("session_start_counts", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Telemetry.Otlp.OtlpStream", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("counts");
+
+                    b.Property<long>("StartNanos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_nanos");
+
+                    b.Property<long>("TimeNanos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_nanos");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_otlp_streams");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_otlp_streams_updated_at");
+
+                    b.ToTable("otlp_streams", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
                 {
                     b.Property<long>("Id")

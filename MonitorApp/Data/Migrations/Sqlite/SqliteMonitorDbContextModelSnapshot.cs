@@ -901,6 +901,40 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("session_start_counts", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Telemetry.Otlp.OtlpStream", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counts");
+
+                    b.Property<long>("StartNanos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_nanos");
+
+                    b.Property<long>("TimeNanos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_nanos");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_otlp_streams");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_otlp_streams_updated_at");
+
+                    b.ToTable("otlp_streams", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
                 {
                     b.Property<long>("Id")

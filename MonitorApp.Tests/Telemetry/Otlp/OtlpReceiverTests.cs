@@ -1,0 +1,204 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Telemetry.Otlp.Proto;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Telemetry.Otlp;
+
+/// <summary>
+/// /v1/metrics with OTLP messages built by hand: both encodings, gzip, what is refused and said so (partial success),
+/// bucket mapping, and cumulative streams spread over two instances on one PostgreSQL.
+/// </summary>
+public sealed class OtlpReceiverTests
+{
+    // OpenTelemetry's recommended bounds for http.server.request.duration, in seconds.
+    private static readonly double[] RecommendedBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private static ExportMetricsServiceRequest Export(string service, bool cumulative, DateTimeOffset start, DateTimeOffset at, int status, long[] counts,
+        string unit = "s", double[]? bounds = null, string metric = "http.server.request.duration")
+    {
+        var point = new HistogramDataPoint { StartTimeUnixNano = Nanos(start), TimeUnixNano = Nanos(at), Count = (ulong)counts.Sum() };
+        point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
+        point.Attributes.Add(new KeyValue { Key = "http.route", Value = new AnyValue { StringValue = "/checkout" } });
+        point.ExplicitBounds.Add(bounds ?? RecommendedBounds);
+        point.BucketCounts.Add(counts.Select(c => (ulong)c));
+        var histogram = new Histogram { AggregationTemporality = cumulative ? AggregationTemporality.Cumulative : AggregationTemporality.Delta };
+        histogram.DataPoints.Add(point);
+        var scope = new ScopeMetrics { Scope = new InstrumentationScope { Name = "Microsoft.AspNetCore.Hosting" } };
+        scope.Metrics.Add(new Metric { Name = metric, Unit = unit, Histogram = histogram });
+        var resource = new ResourceMetrics { Resource = new Resource() };
+        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
+        resource.ScopeMetrics.Add(scope);
+        var request = new ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(resource);
+        return request;
+    }
+
+    /// <summary>Counts on the 15 recommended-bound buckets: <paramref name="n"/> in bucket <paramref name="index"/>.</summary>
+    private static long[] In(int index, long n)
+    {
+        var counts = new long[RecommendedBounds.Length + 1];
+        counts[index] = n;
+        return counts;
+    }
+
+    private static Task<HttpResponseMessage> PostProtobufAsync(HttpClient client, ExportMetricsServiceRequest request, bool gzip = false)
+    {
+        var bytes = request.ToByteArray();
+        if (gzip)
+        {
+            using var packed = new MemoryStream();
+            using (var zip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+                zip.Write(bytes);
+            bytes = packed.ToArray();
+        }
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        if (gzip)
+            content.Headers.ContentEncoding.Add("gzip");
+        return client.PostAsync("/v1/metrics", content);
+    }
+
+    private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string json) =>
+        client.PostAsync("/v1/metrics", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    /// <summary>The service's rollups as stored: requests, 5xx errors and the count of each latency bucket.</summary>
+    private static Task<(long Requests, long Errors, long[] Buckets)> StoredAsync(MonitorAppFactory app, string service) => app.WithDbAsync(async db =>
+    {
+        var columns = global::MonitorApp.Telemetry.LatencyBucket.All.Select(b => $"COALESCE(SUM({b.Column}), 0)");
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COALESCE(SUM(requests), 0), COALESCE(SUM(errors_5xx), 0), {string.Join(", ", columns)} FROM request_rollups WHERE service = @service";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@service";
+        parameter.Value = service;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var buckets = Enumerable.Range(2, reader.FieldCount - 2).Select(i => Convert.ToInt64(reader.GetValue(i))).ToArray();
+        return (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), buckets);
+    });
+
+    [Fact]
+    public async Task BothEncodingsAndGzip_AreRead_AndOtherBoundsGoToTheNearestBucketAtOrAbove()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
+        var at = IsolatedApp.T0.AddMinutes(-1);
+
+        var plain = await PostProtobufAsync(app.Ingest, Export("shop", false, at.AddMinutes(-1), at, 200, In(7, 10))); // 10 in (250, 500] ms
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("application/x-protobuf", plain.Content.Headers.ContentType!.MediaType);
+        Assert.Null(ExportMetricsServiceResponse.Parser.ParseFrom(await plain.Content.ReadAsByteArrayAsync()).PartialSuccess);
+        Assert.Equal(HttpStatusCode.OK, (await PostProtobufAsync(app.Ingest, Export("shop", false, at.AddMinutes(-1), at, 503, In(0, 4)), gzip: true)).StatusCode);
+
+        // OTLP/JSON as exporters write it: lowerCamelCase, 64-bit integers as strings, the enum as a number.
+        var json = JsonFormatter.Default.Format(Export("shop", false, at.AddMinutes(-1), at, 200, In(14, 1), unit: "ms",
+            bounds: [5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]));
+        Assert.Contains("\"startTimeUnixNano\"", json);
+        var answer = await PostJsonAsync(app.Ingest, json);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("application/json", answer.Content.Headers.ContentType!.MediaType);
+
+        // Bounds of another service's own choosing (seconds): 0.2 goes to 250 ms, 0.3 to 500 ms, 20 to +Inf.
+        await PostProtobufAsync(app.Ingest, Export("shop", false, at.AddMinutes(-1), at, 200, [1, 2, 3, 4], bounds: [0.2, 0.3, 20]));
+
+        var (requests, errors, buckets) = await StoredAsync(app.App, "shop");
+        Assert.Equal(10 + 4 + 1 + 10, requests);
+        Assert.Equal(4, errors);
+        var bucketOf = global::MonitorApp.Telemetry.LatencyHistogram.BucketOf;
+        Assert.Equal(4, buckets[0]); // ≤ 5 ms
+        Assert.Equal(1, buckets[bucketOf(250)]); // the 0.2 s bucket's 1
+        Assert.Equal(10 + 2, buckets[bucketOf(500)]); // 10, and the 0.3 s bucket's 2
+        Assert.Equal(1 + 3 + 4, buckets[^1]); // the ms export's +Inf, 20 s, and beyond 20 s
+    }
+
+    [Fact]
+    public async Task WhatCannotBeRead_IsRefusedAndSaidSo_OtherMetricsAreIgnored()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
+        var at = IsolatedApp.T0.AddMinutes(-1);
+
+        // A metric MonitorApp does not read is no error; a wrong unit is refused with partial_success.
+        var request = Export("shop", false, at.AddMinutes(-1), at, 200, In(3, 5));
+        request.ResourceMetrics[0].ScopeMetrics[0].Metrics.Add(new Metric { Name = "http.server.active_requests", Unit = "{request}" });
+        request.ResourceMetrics[0].ScopeMetrics[0].Metrics.Add(new Metric { Name = "http.server.request.duration", Unit = "us", Histogram = Export("shop", false, at, at, 200, In(0, 1)).ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram });
+        var partial = ExportMetricsServiceResponse.Parser.ParseFrom(await (await PostProtobufAsync(app.Ingest, request)).Content.ReadAsByteArrayAsync()).PartialSuccess;
+        Assert.Equal(1, partial.RejectedDataPoints);
+        Assert.Contains("unit 'us'", partial.ErrorMessage);
+
+        // Malformed buckets, a time from the future, no service.name: each point refused, the rest kept.
+        var more = Export("shop", false, at.AddMinutes(-1), at, 200, [1, 2]);
+        more.ResourceMetrics.Add(Export("shop", false, at, DateTimeOffset.UtcNow.AddDays(400), 200, In(3, 9)).ResourceMetrics[0]);
+        more.ResourceMetrics.Add(Export("", false, at.AddMinutes(-1), at, 200, In(3, 9)).ResourceMetrics[0]);
+        var jsonAnswer = await PostJsonAsync(app.Ingest, JsonFormatter.Default.Format(more));
+        var rejected = JsonDocument.Parse(await jsonAnswer.Content.ReadAsStringAsync()).RootElement.GetProperty("partialSuccess");
+        Assert.Equal("3", rejected.GetProperty("rejectedDataPoints").GetString());
+        Assert.Equal(5, (await StoredAsync(app.App, "shop")).Requests);
+
+        // Not OTLP at all: 400, as a google.rpc.Status for protobuf and as ProblemDetails naming the body for JSON.
+        var garbage = new ByteArrayContent([0xff, 0xff, 0xff, 0x01]);
+        garbage.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        var bad = await app.Ingest.PostAsync("/v1/metrics", garbage);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("not an OTLP", global::MonitorApp.Telemetry.Otlp.Proto.Status.Parser.ParseFrom(await bad.Content.ReadAsByteArrayAsync()).Message);
+        var badJson = await PostJsonAsync(app.Ingest, "{\"resourceMetrics\": 7}");
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+        Assert.True(JsonDocument.Parse(await badJson.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("body", out _));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await app.Ingest.PostAsync("/v1/metrics", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
+
+        // Only an INGEST token sends.
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostProtobufAsync(app.Monitor, request)).StatusCode);
+        var anonymous = await PostProtobufAsync(app.App.CreateBrowserClient(), request);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(5, (await StoredAsync(app.App, "shop")).Requests);
+    }
+
+    [SkippableFact]
+    public async Task ACumulativeStream_SpreadOverTwoInstances_IsCountedOnce_AndASenderRestartStartsOver()
+    {
+        var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300" };
+        await using var a = new MonitorAppFactory(database, settings);
+        await using var b = new MonitorAppFactory(database, settings);
+        await a.StartedAsync();
+        await b.StartedAsync();
+        var token = await a.CreateTokenAsync(Roles.Ingest);
+        HttpClient Client(MonitorAppFactory app)
+        {
+            var client = app.CreateBrowserClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+        var (toA, toB) = (Client(a), Client(b));
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        // One exporter's cumulative points, as a load balancer hands them out: 3, 5, 5 (again), 9; the retry of 5 goes to A.
+        long[] totals = [3, 5, 5, 9];
+        for (var i = 0; i < totals.Length; i++)
+        {
+            var response = await PostProtobufAsync(i % 2 == 0 ? toA : toB, Export("pay", true, start, start.AddMinutes(i + 1).AddSeconds(i == 2 ? -30 : 0), 200, In(6, totals[i])));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(9, (await StoredAsync(a, "pay")).Requests);
+
+        // Both instances at once, the same next point (a retry racing the original): counted once.
+        var next = Export("pay", true, start, start.AddMinutes(6), 200, In(6, 12));
+        await Task.WhenAll(PostProtobufAsync(toA, next), PostProtobufAsync(toB, next));
+        Assert.Equal(12, (await StoredAsync(b, "pay")).Requests);
+
+        // The sender restarted: a new start, counts from zero.
+        Assert.Equal(HttpStatusCode.OK, (await PostProtobufAsync(toB, Export("pay", true, start.AddMinutes(7), start.AddMinutes(8), 200, In(6, 2)))).StatusCode);
+        Assert.Equal(14, (await StoredAsync(a, "pay")).Requests);
+        await database.DisposeAsync();
+    }
+}
