@@ -41,6 +41,11 @@ public sealed record ErrorRatePoint(DateTime Hour, long Requests, long Errors, d
 
 public sealed record ErrorRateThresholds(double ErrorRateDegraded, double ErrorRateCritical, double P95DegradedMs, double P95CriticalMs);
 
+/// <summary>One service's figures over a window; <c>level</c> is healthy, degraded or critical on the health thresholds.</summary>
+public sealed record ServiceMetrics(string Service, long Requests, long Errors, double? ErrorRate, double? P95Ms, string Level);
+
+public sealed record ServicesMetrics(string Window, DateTime GeneratedAt, bool Stale, IReadOnlyList<ServiceMetrics> Services);
+
 public sealed record ErrorRateSeries(int Hours, IReadOnlyList<ErrorRatePoint> Points, ErrorRateThresholds Thresholds, DateTime GeneratedAt, bool Stale);
 
 public sealed record DbPoolMetrics(
@@ -74,6 +79,7 @@ public static class MetricsApi
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MetricsSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());
+        services.AddSingleton<ServiceFigures>();
         return services;
     }
 
@@ -90,6 +96,8 @@ public static class MetricsApi
         group.MapGet("/sessions", SessionsAsync).WithSummary("Sessions started in a window (1h, 24h, 7d, 30d; default 30d), by category, and the connection-quality distribution.")
             .ProducesValidationProblem();
         group.MapGet("/error-rate", ErrorRateAsync).WithSummary("Hourly requests, errors, error rate and p95 (oldest first, current hour last, empty hours included) with the thresholds.")
+            .ProducesValidationProblem();
+        group.MapGet("/services", ServicesAsync).WithSummary("Which service? One row per service with requests in the window (1h or 24h; default 1h), worst first: requests, errors (5xx), error rate, p95 and the level they reach on the health thresholds.")
             .ProducesValidationProblem();
         group.MapGet("/db-pool", DbPoolAsync).WithSummary("The database connection pool of the running provider.");
         group.MapGet("/external-services", ExternalServicesAsync)
@@ -136,12 +144,28 @@ public static class MetricsApi
     }
 
     private static async Task<Results<Ok<ErrorRateSeries>, ValidationProblem>> ErrorRateAsync(
-        string? hours, MetricsSnapshotService snapshots, IOptions<HealthOptions> health, Alerts.AlertBoard alerts, CancellationToken ct)
+        string? hours, string? service, MetricsSnapshotService snapshots, ServiceFigures services, IOptions<HealthOptions> health, Alerts.AlertBoard alerts, CancellationToken ct)
     {
         var count = 24;
+        var errors = new Dictionary<string, string[]>();
         if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."] });
-        return TypedResults.Ok(ToErrorRate(await snapshots.GetAsync(ct), count, health.Value, alerts.Current.FiringHours));
+            errors["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."];
+        if (service is not null && Api.DisplayNames.Problem(service) is { } problem)
+            errors["service"] = [$"'{service}' is not a service name: {problem}"];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        var snapshot = service is null ? await snapshots.GetAsync(ct) : await services.ForServiceAsync(service, ct);
+        // The alert marks are the whole platform's: they stay off a single service's chart.
+        return TypedResults.Ok(ToErrorRate(snapshot, count, health.Value, service is null ? alerts.Current.FiringHours : null));
+    }
+
+    private static async Task<Results<Ok<ServicesMetrics>, ValidationProblem>> ServicesAsync(string? window, ServiceFigures services, CancellationToken ct)
+    {
+        if (window is not (null or "1h" or "24h"))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use 1h or 24h."] });
+        var (snapshot, rows) = await services.ByServiceAsync(window == "24h", ct);
+        return TypedResults.Ok(new ServicesMetrics(window ?? "1h", snapshot.GeneratedAt, snapshot.Stale,
+            rows.Select(r => new ServiceMetrics(r.Service, r.Requests, r.Errors, r.ErrorRate is { } e ? Math.Round(e, 6) : null, Round1(r.P95Ms), r.Level.Name())).ToList()));
     }
 
     /// <summary>

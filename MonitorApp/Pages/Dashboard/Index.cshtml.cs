@@ -13,7 +13,8 @@ namespace MonitorApp.Pages.Dashboard;
 /// <summary>
 /// The dashboard. The first GET renders every card; then one request each refresh
 /// (<c>?handler=Cards</c>) returns the same card partials, each swapped into place out of band.
-/// Everything is read from the latest snapshot: a refresh costs no queries.
+/// Everything is read from the latest snapshot (the services card from figures read once per snapshot and shared):
+/// a refresh costs no queries of its own.
 /// </summary>
 [Authorize(Policy = Policies.Monitor)]
 [Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = CardsCachePolicy.Name)]
@@ -25,8 +26,17 @@ public sealed class IndexModel(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     AlertBoard alertBoard,
     AlertChannels channels,
-    IOptions<AlertsOptions> alerts) : PageModel
+    IOptions<AlertsOptions> alerts,
+    ServiceFigures serviceFigures) : PageModel
 {
+    /// <summary>How many services the card lists (worst first); the API has them all.</summary>
+    public const int MaxServiceRows = 8;
+
+    /// <summary>Each service's last hour, worst first.</summary>
+    public IReadOnlyList<ServiceRow> Services { get; private set; } = [];
+    /// <summary>Why the services are not known (they could not be read yet).</summary>
+    public string? ServicesUnknown { get; private set; }
+
     /// <summary>The window of the distribution and category cards.</summary>
     public static readonly string SessionsWindow = MetricsWindow.Day.Name();
     public const int ChartHours = 24;
@@ -105,6 +115,17 @@ public sealed class IndexModel(
     {
         Alerts = alertBoard.Current;
         Snapshot = await snapshots.GetAsync(cancellationToken);
+        try
+        {
+            Services = (await serviceFigures.ByServiceAsync(lastDay: false, cancellationToken)).Rows;
+            ServicesUnknown = null;
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            // Never read yet and the database is down: the card says so; every other card still shows the snapshot.
+            Services = [];
+            ServicesUnknown = "database unreachable";
+        }
         Now = time.GetUtcNow().UtcDateTime;
         Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
         ErrorRate = MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds, Alerts.FiringHours);

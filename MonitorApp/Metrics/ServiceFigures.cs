@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MonitorApp.Data;
+using MonitorApp.Telemetry;
+
+namespace MonitorApp.Metrics;
+
+/// <summary>One service's requests over a window, with the level its error rate and p95 reach on the health thresholds.</summary>
+public sealed record ServiceRow(string Service, long Requests, long Errors, double? ErrorRate, double? P95Ms, HealthLevel Level);
+
+/// <summary>
+/// Which service? Per-service figures as of the current snapshot, read when first asked for and then shared until the next
+/// snapshot: their cost depends on neither the number of viewers nor the rows stored (one GROUP BY over at most a day of
+/// rollups, or one service's hours for the chart).
+/// </summary>
+public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotService snapshots, IOptions<HealthOptions> health)
+{
+    private const int MaxCached = 200;
+
+    private readonly ConcurrentDictionary<string, (DateTime GeneratedAt, object Value)> cache = new(StringComparer.Ordinal);
+
+    /// <summary>Every service with requests in the window (the last hour, or the last 24 hours), worst first.</summary>
+    public async Task<(MetricsSnapshot Snapshot, IReadOnlyList<ServiceRow> Rows)> ByServiceAsync(bool lastDay, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.GetAsync(cancellationToken);
+        var rows = await CachedAsync(lastDay ? "services:24h" : "services:1h", snapshot, async db =>
+        {
+            var totals = await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), lastDay, cancellationToken);
+            var t = health.Value;
+            return (IReadOnlyList<ServiceRow>)totals
+                .Select(s => new ServiceRow(s.Key, s.Value.Requests, s.Value.Errors5xx, s.Value.ErrorRate, s.Value.P95Ms, LevelOf(s.Value, t)))
+                .OrderByDescending(r => r.Level).ThenByDescending(r => r.ErrorRate ?? 0).ThenByDescending(r => r.P95Ms ?? 0).ThenBy(r => r.Service, StringComparer.Ordinal)
+                .ToList();
+        });
+        return (snapshot, rows);
+    }
+
+    /// <summary>The snapshot with its hourly series replaced by <paramref name="service"/>'s alone (same hours, empty ones included).</summary>
+    public async Task<MetricsSnapshot> ForServiceAsync(string service, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.GetAsync(cancellationToken);
+        var hourly = await CachedAsync("hourly:" + service, snapshot, async db =>
+        {
+            var first = ToHour(snapshot.Hourly[0].Hour);
+            var last = ToHour(snapshot.Hourly[^1].Hour);
+            var buckets = await RollupReader.HourlyForServiceAsync(db, service, first, last, cancellationToken);
+            return (IReadOnlyList<HourPoint>)snapshot.Hourly.Select(p =>
+            {
+                var totals = buckets.TryGetValue(ToHour(p.Hour), out var b) ? b : RollupTotals.Empty;
+                return new HourPoint(p.Hour, totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms);
+            }).ToList();
+        });
+        return snapshot with { Hourly = hourly };
+    }
+
+    public static HealthLevel LevelOf(RollupTotals totals, HealthOptions t)
+    {
+        if (totals.Requests == 0)
+            return HealthLevel.Healthy;
+        var level = HealthEvaluator.ErrorRateLevel(totals.ErrorRate ?? 0, t);
+        if (totals.P95Ms is { } p95 && HealthEvaluator.P95Level(p95, t) > level)
+            level = HealthEvaluator.P95Level(p95, t);
+        return level;
+    }
+
+    private static long ToHour(DateTime hour) => (long)(hour - DateTime.UnixEpoch).TotalHours;
+
+    private async Task<T> CachedAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
+    {
+        var known = cache.TryGetValue(key, out var entry);
+        if (known && entry.GeneratedAt == snapshot.GeneratedAt)
+            return (T)entry.Value;
+        T value;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            value = await read(scope.ServiceProvider.GetRequiredService<MonitorDbContext>());
+        }
+        catch (Exception ex) when (known && Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            // The database is down: the last figures read stand, as the snapshot's own do (it says they are stale).
+            return (T)entry.Value;
+        }
+        if (cache.Count >= MaxCached)
+            cache.Clear();
+        cache[key] = (snapshot.GeneratedAt, value);
+        return value;
+    }
+}
