@@ -17,6 +17,9 @@ public static class Format
 
     public static string Ms(double ms) => ms.ToString("0.#", C) + " ms";
 
+    /// <summary>An instant for a <c>&lt;time datetime&gt;</c> attribute: HTML allows at most three fractional digits ("O" writes seven).</summary>
+    public static string Machine(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", C);
+
     public static string Clock(DateTime utc) => utc.ToString("HH:mm:ss", C) + " UTC";
 
     public static string DateTimeUtc(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", C) + " UTC";

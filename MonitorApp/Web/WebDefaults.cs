@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MonitorApp.Api;
 
 namespace MonitorApp.Web;
 
@@ -11,7 +12,7 @@ public static class WebDefaults
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnreachableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        services.AddOpenApi();
+        services.AddMonitorOpenApi(); // Api/OpenApiSetup.cs
         services.AddRazorPages();
         return services;
     }

@@ -33,6 +33,7 @@ public static class OtlpMetricsApi
             .WithTags("Ingestion")
             .WithSummary("OTLP/HTTP metrics export (protobuf or JSON, gzip allowed): http.server.request.duration histograms become request outcomes per service.")
             .Accepts<object>(Protobuf, Json)
+            .Produces(StatusCodes.Status200OK, contentType: Protobuf, additionalContentTypes: [Json])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
