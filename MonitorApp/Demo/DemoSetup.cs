@@ -48,7 +48,10 @@ internal sealed class DemoAccountSeeder(IServiceScopeFactory scopes, ILogger<Dem
                     "(set a new one with `dotnet run --project MonitorApp -- users set-password --email {Email}`).", email, email);
                 continue;
             }
-            var password = await admin.AddAsync(email, role, password: null);
+            // Chosen here and passed in, so the demo signs straight in: a password the app generates for a person is
+            // otherwise to be changed at the first sign-in.
+            var password = Auth.PasswordGenerator.New();
+            await admin.AddAsync(email, role, password);
             // Console rather than the logger: the operator must see it even with logging turned down.
             Console.WriteLine($"Demo account ({role}): {email}  password: {password}");
         }
