@@ -49,8 +49,12 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapProbeEndpoints();
 // The API's description is for signed-in users and token holders, except on a developer's machine.
 var openApi = app.MapOpenApi();
+var docs = app.MapApiReference(); // the interactive reference at /docs (Api/OpenApiSetup.cs)
 if (app.Environment.IsDevelopment())
+{
     openApi.AllowAnonymous();
+    docs.AllowAnonymous();
+}
 app.MapIngestApi();
 app.MapOtlpMetrics(); // POST /v1/metrics: OpenTelemetry exporters (Telemetry/Otlp)
 app.MapMetricsApi();

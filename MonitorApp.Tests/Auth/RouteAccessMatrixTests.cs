@@ -63,6 +63,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         new("GET", "/api/admin/alerts",                              "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/events",                              "401",     In,         In,        "403",      In,         "403",    "401"),
         new("POST", "/api/admin/alerts/silences",                    "401",     In,         "403",     "403",      "403",      "403",    "401"),
+        new("GET", "/docs/",                                         Login,     In,         In,        In,         In,         In,       "401"),
         new("GET", "/metrics",                                       "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/audit",                               "401",     In,         "403",     "403",      "401",      "401",    "401"),
         new("POST", "/api/ingest/session-events",                    "401",     In,         "403",     "403",      "403",      In,       "401"),
@@ -80,7 +81,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
             .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is null)
             .Select(e => (Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"], Path: "/" + e.RoutePattern.RawText!.TrimStart('/')))
             .Where(r => !r.Path.Contains("{**") && !System.IO.Path.HasExtension(r.Path.Replace("{documentName}.json", "", StringComparison.Ordinal)))
-            .SelectMany(r => r.Methods.Where(m => m != "HEAD").Select(m => $"{m} {r.Path.Replace("{documentName}", "v1", StringComparison.Ordinal)}"));
+            .SelectMany(r => r.Methods.Where(m => m != "HEAD").Select(m => $"{m} {r.Path.Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{documentName?}", "", StringComparison.Ordinal)}"));
         // Pages: each handler method of each page model (OnGet, OnPostAdd…) at the page's route.
         var pages = endpoints.Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>()).OfType<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>()
             .GroupBy(p => p.ViewEnginePath).Select(g => g.First());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
 namespace MonitorApp.Api;
 
@@ -65,6 +66,19 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>Where the interactive reference is; its page needs a looser CSP than the rest (<see cref="Web.SecurityHeaders"/>).</summary>
+    public const string DocsPath = "/docs";
+
+    /// <summary>
+    /// Scalar's interactive reference of the document at <see cref="DocsPath"/>: its script is served by the app (from the
+    /// package), no fonts or anything else from a CDN.
+    /// </summary>
+    public static IEndpointConventionBuilder MapApiReference(this IEndpointRouteBuilder app) =>
+        app.MapScalarApiReference(DocsPath, options => options
+            .WithTitle("MonitorApp API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts());
 
     /// <summary><c>GET api/admin/metrics/error-rate</c> → <c>getAdminMetricsErrorRate</c>; <c>POST v1/metrics</c> → <c>postV1Metrics</c>.</summary>
     public static string OperationId(string method, string path)
