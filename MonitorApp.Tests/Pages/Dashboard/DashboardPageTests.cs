@@ -260,13 +260,15 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         var monitorPage = await MonitorAppFactory.ParseAsync(await monitor.GetAsync("/admin/dashboard"));
         Assert.Contains("SYSTEM_MONITOR", Text(monitorPage, ".site-header .who"));
         Assert.NotNull(monitorPage.QuerySelector(".site-header form[action='/logout'][method=post] input[name=__RequestVerificationToken]"));
-        Assert.NotNull(monitorPage.QuerySelector(".site-header a[href='/openapi/v1.json']"));
+        Assert.NotNull(monitorPage.QuerySelector(".site-header a[href='/docs/']")); // the interactive reference
         Assert.Null(monitorPage.QuerySelector(".site-header a[href='/admin/users']"));
 
         var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
         var adminPage = await MonitorAppFactory.ParseAsync(await admin.GetAsync("/admin/dashboard"));
         Assert.NotNull(adminPage.QuerySelector(".site-header a[href='/admin/users']"));
         Assert.NotNull(adminPage.QuerySelector(".site-header a[href='/admin/tokens']"));
+        Assert.NotNull(adminPage.QuerySelector(".site-header a[href='/admin/audit']"));
+        Assert.Null(monitorPage.QuerySelector(".site-header a[href='/admin/audit']"));
     }
 }
 
