@@ -25,9 +25,9 @@ public sealed class IngestionCounters
             var route = context.HttpContext.Request.Path.Value?.Split('/').LastOrDefault() ?? "unknown";
             var counters = context.HttpContext.RequestServices.GetRequiredService<IngestionCounters>();
             if ((result is INestedHttpResult nested ? nested.Result : result) is Ok<IngestAccepted> ok)
-                counters.accepted.AddOrUpdate(route, ok.Value!.Accepted, (_, n) => n + ok.Value!.Accepted);
+                counters.Add(route, ok.Value!.Accepted);
             else
-                counters.refused.AddOrUpdate(route, 1, (_, n) => n + 1);
+                counters.Refuse(route);
             return result;
         });
 }

@@ -93,15 +93,15 @@ public sealed class PrometheusFigures : IDisposable
     private async Task UpdateAsync(CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
-        Set(activeSessions, snapshot.ActiveSessions);
+        Set(activeSessions.WithLabels(), snapshot.ActiveSessions);
         healthLevel.Set((int)snapshot.Health.Level);
         errorRatio.Set(snapshot.ErrorRateLastHour);
         requestsLastHour.Set(snapshot.RequestsLastHour);
-        Set(p95Seconds, snapshot.ApiResponseTimeP95 / 1000);
-        Set(poolActive, snapshot.DbPool.Active);
-        Set(poolIdle, snapshot.DbPool.Idle);
-        Set(poolMax, snapshot.DbPool.Size);
-        Set(poolPending, snapshot.DbPool.Pending);
+        Set(p95Seconds.WithLabels(), snapshot.ApiResponseTimeP95 / 1000);
+        Set(poolActive.WithLabels(), snapshot.DbPool.Active);
+        Set(poolIdle.WithLabels(), snapshot.DbPool.Idle);
+        Set(poolMax.WithLabels(), snapshot.DbPool.Size);
+        Set(poolPending.WithLabels(), snapshot.DbPool.Pending);
         snapshotAge.Set(snapshot.AgeAt(time.GetUtcNow().UtcDateTime).TotalSeconds);
         foreach (var service in snapshot.ExternalServices)
         {
@@ -124,19 +124,7 @@ public sealed class PrometheusFigures : IDisposable
             refusedBatches.WithLabels(route).IncTo(count);
     }
 
-    private static void Set(Gauge gauge, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            gauge.Set(v);
-            gauge.Publish();
-        }
-        else
-        {
-            gauge.Unpublish();
-        }
-    }
-
+    /// <summary>Sets a gauge (or one labelled series of it) and publishes it, or leaves it out of the scrape when the figure is unknown.</summary>
     private static void Set(Gauge.Child gauge, double? value)
     {
         if (value is { } v && double.IsFinite(v))

@@ -42,12 +42,12 @@ public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotS
         var snapshot = await snapshots.GetAsync(cancellationToken);
         var hourly = await CachedAsync("hourly:" + service, snapshot, async db =>
         {
-            var first = ToHour(snapshot.Hourly[0].Hour);
-            var last = ToHour(snapshot.Hourly[^1].Hour);
+            var first = TimeBuckets.Hour(snapshot.Hourly[0].Hour);
+            var last = TimeBuckets.Hour(snapshot.Hourly[^1].Hour);
             var buckets = await RollupReader.HourlyForServiceAsync(db, service, first, last, cancellationToken);
             return (IReadOnlyList<HourPoint>)snapshot.Hourly.Select(p =>
             {
-                var totals = buckets.TryGetValue(ToHour(p.Hour), out var b) ? b : RollupTotals.Empty;
+                var totals = buckets.TryGetValue(TimeBuckets.Hour(p.Hour), out var b) ? b : RollupTotals.Empty;
                 return new HourPoint(p.Hour, totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms);
             }).ToList();
         });
@@ -63,8 +63,6 @@ public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotS
             level = HealthEvaluator.P95Level(p95, t);
         return level;
     }
-
-    private static long ToHour(DateTime hour) => (long)(hour - DateTime.UnixEpoch).TotalHours;
 
     private async Task<T> CachedAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
     {

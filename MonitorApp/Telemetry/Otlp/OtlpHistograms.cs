@@ -100,18 +100,16 @@ public static class OtlpHistograms
         var counts = point.BucketCounts;
         if (counts.Count != bounds.Count + 1)
             return null;
-        var mine = LatencyHistogram.UpperBoundsMs;
-        var result = new long[mine.Length];
+        var result = new long[LatencyHistogram.BucketCount];
         for (var i = 0; i < counts.Count; i++)
         {
             if (counts[i] > long.MaxValue / 2)
                 return null;
             if (i < bounds.Count && (!double.IsFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])))
                 return null;
-            // Rounded to a nanosecond, so 0.075 s is 75 ms exactly.
-            var upperMs = i < bounds.Count ? Math.Round(bounds[i] * toMs, 6) : double.PositiveInfinity;
-            var target = Array.FindIndex(mine, b => b >= upperMs);
-            result[target < 0 ? mine.Length - 1 : target] += (long)counts[i];
+            // A bucket counts where a request as slow as its upper bound would (rounded to a nanosecond: 0.075 s is 75 ms exactly).
+            var bucket = i < bounds.Count ? LatencyHistogram.BucketOf(Math.Round(bounds[i] * toMs, 6)) : LatencyHistogram.BucketCount - 1;
+            result[bucket] += (long)counts[i];
         }
         return result;
     }
