@@ -286,6 +286,47 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         Assert.True(csp.Length == 0, string.Join("\n", csp));
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
+
+    [SkippableFact]
+    public async Task ChartView_ChangesWithoutAReload_LivesInTheAddress_AndSurvivesTheRefreshAReloadAndBack()
+    {
+        await SeedAsync($"view-{Guid.NewGuid():N}");
+        var (context, page, errors) = await MonitorPageAsync(installClock: true);
+        await using var _ = context;
+        var title = page.Locator("#card-error-chart h2");
+        async Task<int> PointsAsync()
+        {
+            await page.Clock.RunForAsync(100); // htmx settles (and the chart is drawn) on a timer of the paused clock
+            return await page.EvaluateAsync<int>("() => Chart.getChart(document.querySelector('#card-error-chart canvas')).data.labels.length");
+        }
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+        await page.RunAndWaitForResponseAsync(() => page.Locator("label[for=chart-range-7d]").ClickAsync(), "**/admin/dashboard?handler=Cards*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/dashboard\?range=7d$"));
+        await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days");
+        Assert.Equal(168, await PointsAsync());
+        await page.RunAndWaitForResponseAsync(() => page.Locator("#chart-service").SelectOptionAsync("platform-api"), "**/admin/dashboard?handler=Cards*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/dashboard\?range=7d&service=platform-api$"));
+        await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days — platform-api");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true")); // htmx swapped the cards; no page load
+
+        // The 30-second refresh asks for the same view and keeps it.
+        var poll = await page.RunAndWaitForResponseAsync(() => page.Clock.RunForAsync(30_000), "**/admin/dashboard?handler=Cards*");
+        Assert.Contains("range=7d", poll.Url);
+        Assert.Contains("service=platform-api", poll.Url);
+        await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days — platform-api");
+        Assert.Equal(168, await PointsAsync());
+
+        // The address reproduces the view; Back goes to the view before.
+        await page.ReloadAsync();
+        await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days — platform-api");
+        Assert.Equal(168, await PointsAsync());
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/dashboard\?range=7d$"));
+        await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days");
+        await Assertions.Expect(page.Locator("#chart-range-7d")).ToBeCheckedAsync();
+        Assert.Empty(errors);
+    }
 }
 
 public sealed class SqliteDashboardTests(SqliteBrowserFixture fixture, ITestOutputHelper output) : DashboardTests(fixture, output), IClassFixture<SqliteBrowserFixture>;

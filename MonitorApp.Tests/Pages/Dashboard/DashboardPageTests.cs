@@ -99,6 +99,110 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         Assert.True(JsonNode.DeepEquals(sessionsApi, qualityChart), $"chart: {qualityChart}\napi: {sessionsApi}");
     }
 
+    /// <summary>The seed, and a second service three days ago: 10 requests, 5 of them errors.</summary>
+    private static async Task<(IsolatedApp App, HttpClient Browser)> TwoServicesAsync(DatabaseProvider provider)
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await app.PostRequestsAsync(Enumerable.Range(0, 10).Select(i => (object)new
+        {
+            service = "video-api", at = IsolatedApp.Iso(T0.AddDays(-3)), status = i < 5 ? 502 : 200, duration_ms = 40,
+        }));
+        await app.RefreshAsync();
+        return (app, browser);
+    }
+
+    [SkippableFact]
+    public async Task ErrorChart_RangeAndServiceComeFromTheUrl_AndAreExactlyTheApisFigures()
+    {
+        var (app, browser) = await TwoServicesAsync(provider);
+        await using var _ = app;
+
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard?range=7d&service=video-api"));
+        var chart = JsonNode.Parse(page.QuerySelector("#card-error-chart canvas")!.GetAttribute("data-chart-data")!);
+        var api = JsonNode.Parse((await app.GetJsonAsync("/api/admin/metrics/error-rate?hours=168&service=video-api")).GetRawText());
+        Assert.True(JsonNode.DeepEquals(api, chart), $"chart: {chart}\napi: {api}");
+        var points = chart!["points"]!.AsArray();
+        Assert.Equal(168, points.Count);
+        var hour = new DateTime(T0.UtcDateTime.Ticks - T0.UtcDateTime.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc).AddDays(-3);
+        var busy = Assert.Single(points, p => p!["requests"]!.GetValue<long>() > 0)!;
+        Assert.Equal(hour, busy["hour"]!.GetValue<DateTime>().ToUniversalTime());
+        Assert.Equal(0.5, busy["error_rate"]!.GetValue<double>());
+        Assert.Equal("critical", busy["level"]!.GetValue<string>());
+        Assert.Equal("Error rate, last 7 days — video-api", Text(page, "#card-error-chart h2"));
+        var name = hour.ToString("ddd dd MMM HH", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"{name}:00 UTC (50 %, critical)", Squash(Text(page, "#card-error-chart")));
+
+        // The form shows the view; the filter offers the last day's services and the one shown.
+        Assert.NotNull(page.QuerySelector("#chart-view input[name=range][value='7d'][checked]"));
+        Assert.Null(page.QuerySelector("#chart-view input[name=range][value='24h'][checked]"));
+        Assert.Equal(["", "platform-api", "video-api"], page.QuerySelectorAll("#chart-view select[name=service] option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("video-api", page.QuerySelector("#chart-view option[selected]")!.GetAttribute("value"));
+        // A service's name in the Services card opens its chart in the range shown.
+        Assert.Equal("/admin/dashboard?range=7d&service=platform-api", page.QuerySelector("#card-services [data-service='platform-api'] a")!.GetAttribute("href"));
+
+        // The defaults: the whole platform's last 24 hours, the 7-day point out of sight.
+        var plain = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+        var day = JsonNode.Parse(plain.QuerySelector("#card-error-chart canvas")!.GetAttribute("data-chart-data")!)!["points"]!.AsArray();
+        Assert.Equal(24, day.Count);
+        Assert.Equal(100, day.Sum(p => p!["requests"]!.GetValue<long>()));
+        Assert.Equal("Error rate, last 24 hours", Text(plain, "#card-error-chart h2"));
+        Assert.Equal("/admin/dashboard?service=platform-api", plain.QuerySelector("#card-services [data-service='platform-api'] a")!.GetAttribute("href"));
+    }
+
+    [SkippableFact]
+    public async Task ChangingTheChartsView_AnswersWithTheCardsAndTheAddressToPush_AndThePollKeepsTheView()
+    {
+        var (app, browser) = await TwoServicesAsync(provider);
+        await using var _ = app;
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+        var form = page.QuerySelector<IHtmlFormElement>("#chart-view")!;
+        Assert.Equal("/admin/dashboard", form.GetAttribute("action")); // without script, a plain GET of the page
+        Assert.Equal("get", form.GetAttribute("method"));
+        Assert.Equal("/admin/dashboard?handler=Cards", form.GetAttribute("hx-get"));
+        Assert.Equal("#chart-view", page.QuerySelector("#dashboard-poll")!.GetAttribute("hx-include"));
+
+        // The form's change: the cards, with the page's own address to push (not the handler's).
+        const string view = "/admin/dashboard?handler=Cards&range=7d&service=video-api";
+        var changed = new HttpRequestMessage(HttpMethod.Get, view);
+        changed.Headers.Add("HX-Request", "true");
+        changed.Headers.Add("HX-Trigger", "chart-view");
+        var response = await browser.SendAsync(changed);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/admin/dashboard?range=7d&service=video-api", response.Headers.GetValues("HX-Push-Url").Single());
+        var cards = await MonitorAppFactory.ParseAsync(response);
+        Assert.Equal("Error rate, last 7 days — video-api", Text(cards, "#card-error-chart h2"));
+        Assert.Equal("true", cards.QuerySelector("#card-error-chart")!.GetAttribute("hx-swap-oob"));
+
+        // The poll (the same query, the form's fields included) keeps the view and pushes nothing, also when served from the cache.
+        for (var i = 0; i < 2; i++)
+        {
+            var polled = await browser.HtmxGetAsync(view);
+            Assert.False(polled.Headers.Contains("HX-Push-Url"));
+            Assert.Equal("Error rate, last 7 days — video-api", Text(await MonitorAppFactory.ParseAsync(polled), "#card-error-chart h2"));
+        }
+    }
+
+    [SkippableFact]
+    public async Task ABadChartView_IsNamed_ThePageShowsTheDefault_AndARefreshGetsAProblem()
+    {
+        var (app, browser) = await SeededAsync(provider);
+        await using var _ = app;
+        var response = await browser.GetAsync("/admin/dashboard?range=30d&service=%3Cscript%3E");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await MonitorAppFactory.ParseAsync(response);
+        var errors = page.QuerySelectorAll("#card-error-chart .error").Select(e => Squash(e.TextContent)).ToList();
+        Assert.Contains(errors, e => e.StartsWith("range: '30d' is not a range of the chart: use 24h or 7d."));
+        Assert.Contains(errors, e => e.StartsWith("service: '<script>' is not a service name"));
+        Assert.Equal("Error rate, last 24 hours", Text(page, "#card-error-chart h2"));
+        Assert.Equal("3", Text(page, "#active-count")); // every other card as always
+
+        var refresh = await browser.HtmxGetAsync("/admin/dashboard?handler=Cards&range=1y");
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        Assert.Equal("application/problem+json", refresh.Content.Headers.ContentType!.MediaType);
+        var problem = JsonNode.Parse(await refresh.Content.ReadAsStringAsync())!;
+        Assert.StartsWith("'1y' is not a range", problem["errors"]!["range"]![0]!.GetValue<string>());
+    }
+
     [SkippableFact]
     public async Task Polling_OneRequestEvery30s_ReturnsEveryCardForAnOutOfBandSwap_WithNewFigures()
     {

@@ -19,7 +19,9 @@ public sealed class CardsCachePolicy : IOutputCachePolicy
         var http = context.HttpContext;
         var snapshots = http.RequestServices.GetRequiredService<MetricsSnapshotService>();
         if (!HttpMethods.IsGet(http.Request.Method) || http.Request.Query["handler"] != "Cards"
-            || snapshots.Latest is null || http.User.Identity?.IsAuthenticated != true)
+            || snapshots.Latest is null || http.User.Identity?.IsAuthenticated != true
+            // A change of the chart's view answers with the address to push: that one is the asker's own.
+            || http.Request.Headers["HX-Trigger"] == IndexModel.ChartViewFormId)
             return ValueTask.CompletedTask;
 
         var second = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();

@@ -39,7 +39,28 @@ public sealed class IndexModel(
 
     /// <summary>The window of the distribution and category cards.</summary>
     public static readonly string SessionsWindow = MetricsWindow.Day.Name();
-    public const int ChartHours = 24;
+
+    /// <summary>The id of the error-rate chart's view form; the poll includes its fields, so a refresh keeps the view.</summary>
+    public const string ChartViewFormId = "chart-view";
+
+    /// <summary>
+    /// The error-rate chart's view, from the URL (<c>?range=24h|7d&amp;service=…</c>), so a link reproduces it. A value that is
+    /// not one is named in <see cref="ChartViewErrors"/> and the default stands in for it.
+    /// </summary>
+    [BindProperty(Name = "range", SupportsGet = true)]
+    public string? RangeParameter { get; set; }
+    [BindProperty(Name = "service", SupportsGet = true)]
+    public string? ServiceParameter { get; set; }
+    /// <summary>The chart's ranges: a day or a week of hours (the snapshot keeps <see cref="MetricsSnapshotService.MaxHours"/>).</summary>
+    public static readonly MetricsWindow[] ChartRanges = [MetricsWindow.Day, MetricsWindow.Week];
+    public MetricsWindow Range { get; private set; } = MetricsWindow.Day;
+    /// <summary>The one service the chart shows, or null for every service together.</summary>
+    public string? ChartService { get; private set; }
+    public Dictionary<string, string[]> ChartViewErrors { get; } = [];
+    /// <summary>The services the filter offers: those with requests in the last 24 hours, and the one shown.</summary>
+    public IReadOnlyList<string> ServiceChoices { get; private set; } = [];
+    /// <summary>Why the chosen service's hours are not shown (they could not be read yet).</summary>
+    public string? ChartUnknown { get; private set; }
 
     public MetricsSnapshot Snapshot { get; private set; } = null!;
     public DateTime Now { get; private set; }
@@ -77,16 +98,37 @@ public sealed class IndexModel(
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         ViewData["Kiosk"] = Kiosk;
+        ReadChartView();
+        if (ChartViewErrors.Count > 0)
+            Response.StatusCode = StatusCodes.Status400BadRequest; // the page still shows, the chart card says which value was refused
         await LoadAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnGetCardsAsync(CancellationToken cancellationToken)
     {
+        ReadChartView();
+        if (ChartViewErrors.Count > 0)
+            return new ObjectResult(new ValidationProblemDetails(ChartViewErrors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The chart's view is not valid.",
+            })
+            { StatusCode = StatusCodes.Status400BadRequest, ContentTypes = { "application/problem+json" } };
         await LoadAsync(cancellationToken);
         Oob = true;
         Response.Headers.CacheControl = "no-store";
+        if (Request.Headers["HX-Trigger"] == ChartViewFormId)
+            Response.Headers["HX-Push-Url"] = PageUrl(Range, ChartService);
         return Partial("_Cards", this);
     }
+
+    /// <summary>The dashboard's own address for a chart view (defaults left out), as a link to it or the browser's history has it.</summary>
+    public string PageUrl(MetricsWindow range, string? service) => Url.Page("Index", new
+    {
+        kiosk = Kiosk ? "1" : null,
+        range = range == MetricsWindow.Day ? null : range.Name(),
+        service,
+    })!;
 
     /// <summary>The silence form of the alerts card (htmx, antiforgery header from the page): answers with the cards.</summary>
     public async Task<IActionResult> OnPostSilenceAsync(string? rule, string? service, int? durationMinutes, string? comment,
@@ -128,6 +170,48 @@ public sealed class IndexModel(
         }
         Now = time.GetUtcNow().UtcDateTime;
         Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
-        ErrorRate = MetricsApi.ToErrorRate(Snapshot, ChartHours, Thresholds, Alerts.FiringHours);
+        await LoadChartAsync(cancellationToken);
+    }
+
+    private void ReadChartView()
+    {
+        if (RangeParameter is { Length: > 0 } range)
+        {
+            if (MetricsWindows.ByName.TryGetValue(range, out var window) && ChartRanges.Contains(window))
+                Range = window;
+            else
+                ChartViewErrors["range"] = [$"'{range}' is not a range of the chart: use {string.Join(" or ", ChartRanges.Select(r => r.Name()))}."];
+        }
+        if (ServiceParameter?.Trim() is { Length: > 0 } service)
+        {
+            if (Api.DisplayNames.Problem(service) is { } problem)
+                ChartViewErrors["service"] = [$"'{service}' is not a service name: {problem}"];
+            else
+                ChartService = service;
+        }
+    }
+
+    private async Task LoadChartAsync(CancellationToken cancellationToken)
+    {
+        var hours = (int)Range.Length().TotalHours;
+        // The alert marks are the whole platform's: they stay off a single service's chart (as in the API).
+        ErrorRate = MetricsApi.ToErrorRate(Snapshot, hours, Thresholds, Alerts.FiringHours);
+        try
+        {
+            var lastDay = await serviceFigures.ByServiceAsync(lastDay: true, cancellationToken);
+            ServiceChoices = lastDay.Rows.Select(r => r.Service).Append(ChartService).OfType<string>()
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (ChartService is not null)
+                ErrorRate = MetricsApi.ToErrorRate(await serviceFigures.ForServiceAsync(ChartService, cancellationToken), hours, Thresholds);
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            ServiceChoices = ChartService is null ? [] : [ChartService];
+            if (ChartService is not null)
+            {
+                ChartUnknown = "database unreachable";
+                ErrorRate = ErrorRate with { Points = [] };
+            }
+        }
     }
 }

@@ -11,8 +11,12 @@
         return (fraction * 100).toFixed(2).replace(/\.?0+$/, '') + ' %';
     }
 
-    function hourLabel(iso) {
-        return iso.substring(11, 16);
+    var weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+    // A day of hours is labelled by the hour; longer ranges by day and hour (all UTC, as the server writes them).
+    function hourLabel(iso, long) {
+        if (!long) return iso.substring(11, 16);
+        return weekdays[new Date(iso).getUTCDay()] + ' ' + iso.substring(8, 10) + ' ' + iso.substring(11, 16);
     }
 
     function qualityChart(canvas, data) {
@@ -59,7 +63,7 @@
         return new Chart(canvas, {
             type: 'line',
             data: {
-                labels: points.map(function (p) { return hourLabel(p.hour); }),
+                labels: points.map(function (p) { return hourLabel(p.hour, points.length > 24); }),
                 datasets: [
                     {
                         label: 'Error rate',
