@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MonitorApp.Auth;
 using MonitorApp.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ public sealed class OpenApiLintTests(SqliteAppFixture fixture) : IClassFixture<S
     private static readonly string Tools = Path.Combine(Repository.Root, "tools");
 
     [Fact]
-    public async Task TheOpenApiDocument_LintsWithoutErrors_AndDeclaresSecurityIdsTagsAndLicence()
+    public async Task TheOpenApiDocument_LintsWithoutErrors_ItsExamplesFitTheirSchemas_AndItDeclaresSecurityIdsTagsAndLicence()
     {
         var redocly = Path.Combine(Tools, "node_modules", ".bin", "redocly");
         TestEnvironment.Require(File.Exists(redocly), $"Redocly's CLI is not installed at {redocly}: npm ci --prefix tools");
@@ -44,5 +45,44 @@ public sealed class OpenApiLintTests(SqliteAppFixture fixture) : IClassFixture<S
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task EveryOperation_HasExamples_AndEachRequestExample_IsAcceptedAsItIs()
+    {
+        var monitor = await fixture.App.CreateTokenClientAsync(Roles.SystemMonitor);
+        var document = JsonNode.Parse(await monitor.GetStringAsync("/openapi/v1.json"))!;
+        var ingest = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var admin = await fixture.App.CreateClientAsAsync(Roles.SuperAdmin);
+        var sent = 0;
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                var id = operation!["operationId"]!.GetValue<string>();
+                var answers = operation["responses"]!.AsObject().Where(r => r.Key.StartsWith('2'))
+                    .Select(r => r.Value!["content"]?["application/json"]).OfType<JsonNode>().ToList();
+                Assert.All(answers, a => Assert.True(a["example"] is JsonObject, $"{id}: no example of its answer"));
+                if (operation["requestBody"]?["content"]?["application/json"] is not { } body)
+                    continue;
+                var example = Assert.IsType<JsonObject>(body["example"], exactMatch: false);
+                // Sent as it is: its times are the server's clock, so the event-time bounds take it.
+                var client = path.Contains("/admin/") ? admin : ingest;
+                var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path)
+                {
+                    Content = new StringContent(example.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+                });
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, $"{id}: {(int)response.StatusCode} {text}");
+                if (answers.Count > 0)
+                {
+                    // The answer has the documented example's properties.
+                    var documented = answers[0]["example"]!.AsObject().Select(p => p.Key).Order();
+                    Assert.Equal(documented, JsonNode.Parse(text)!.AsObject().Select(p => p.Key).Order());
+                }
+                sent++;
+            }
+        }
+        Assert.Equal(4, sent); // session events, request outcomes, OTLP metrics, a silence
     }
 }

@@ -59,13 +59,44 @@ public static class OpenApiSetup
                 document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, ct) =>
+            {
+                // Each provider's status is also a top-level property (JsonExtensionData, which the generator leaves out).
+                if (context.JsonTypeInfo.Type == typeof(Metrics.ExternalServicesMetrics))
+                {
+                    schema.AdditionalProperties = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "A configured provider's status, by its name (daily_co, livekit, beyond_presence, …).",
+                        Enum = [.. new[] { ExternalServices.ServiceStatus.Operational, ExternalServices.ServiceStatus.Degraded, ExternalServices.ServiceStatus.Down, ExternalServices.ServiceStatus.Unknown }
+                            .Select(status => (System.Text.Json.Nodes.JsonNode)status)],
+                    };
+                }
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, ct) =>
             {
                 var description = context.Description;
                 operation.OperationId ??= OperationId(description.HttpMethod ?? "GET", description.RelativePath ?? "");
+                AddExamples(operation, context.ApplicationServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>The operation's examples (<see cref="ApiExamples"/>) on its JSON request body and its successful JSON answers.</summary>
+    private static void AddExamples(OpenApiOperation operation, DateTime now)
+    {
+        var id = operation.OperationId ?? "";
+        if (ApiExamples.Request(id, now) is { } request && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+            body.Example = request;
+        if (ApiExamples.Response(id) is not { } answer)
+            return;
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (status.StartsWith('2') && response.Content?.TryGetValue("application/json", out var content) == true)
+                content.Example = answer.DeepClone();
+        }
+    }
 
     /// <summary>Where the interactive reference is; its page needs a looser CSP than the rest (<see cref="Web.SecurityHeaders"/>).</summary>
     public const string DocsPath = "/docs";
