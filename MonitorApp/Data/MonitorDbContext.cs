@@ -34,6 +34,8 @@ public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
     public DbSet<Telemetry.Otlp.OtlpStream> OtlpStreams => Set<Telemetry.Otlp.OtlpStream>();
+    public DbSet<Quality.SessionStatsRow> SessionStats => Set<Quality.SessionStatsRow>();
+    public DbSet<Quality.QualityBin> QualityBins => Set<Quality.QualityBin>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

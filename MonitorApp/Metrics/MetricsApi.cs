@@ -79,7 +79,9 @@ public static class MetricsApi
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MetricsSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());
+        services.AddSingleton<PerSnapshotCache>();
         services.AddSingleton<ServiceFigures>();
+        services.AddSingleton<Quality.QualityFigures>();
         return services;
     }
 
@@ -98,6 +100,8 @@ public static class MetricsApi
         group.MapGet("/error-rate", ErrorRateAsync).WithSummary("Hourly requests, errors, error rate and p95 (oldest first, current hour last, empty hours included) with the thresholds.")
             .ProducesValidationProblem();
         group.MapGet("/services", ServicesAsync).WithSummary("Which service? One row per service with requests in the window (1h or 24h; default 1h), worst first: requests, errors (5xx), error rate, p95 and the level they reach on the health thresholds.")
+            .ProducesValidationProblem();
+        group.MapGet("/quality", QualityAsync).WithSummary("Measured connection quality per video provider over a window (1h, 24h or 7d; default 1h), worst first: windows, MOS median and 10th percentile, poor share, send and receive medians, relay share, and what cost the poor windows.")
             .ProducesValidationProblem();
         group.MapGet("/db-pool", DbPoolAsync).WithSummary("The database connection pool of the running provider.");
         group.MapGet("/external-services", ExternalServicesAsync)
@@ -166,6 +170,14 @@ public static class MetricsApi
         var (snapshot, rows) = await services.ByServiceAsync(window == "24h", ct);
         return TypedResults.Ok(new ServicesMetrics(window ?? "1h", snapshot.GeneratedAt, snapshot.Stale,
             rows.Select(r => new ServiceMetrics(r.Service, r.Requests, r.Errors, r.ErrorRate is { } e ? Math.Round(e, 6) : null, Round1(r.P95Ms), r.Level.Name())).ToList()));
+    }
+
+    private static async Task<Results<Ok<Quality.QualityMetrics>, ValidationProblem>> QualityAsync(string? window, Quality.QualityFigures quality, CancellationToken ct)
+    {
+        window ??= MetricsWindow.Hour.Name();
+        if (!MetricsWindows.ByName.TryGetValue(window, out var parsed) || !Quality.QualityFigures.Windows.Contains(parsed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use 1h, 24h or 7d."] });
+        return TypedResults.Ok(await quality.ByProviderAsync(parsed, ct));
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MonitorApp.Data;
@@ -11,20 +10,15 @@ public sealed record ServiceRow(string Service, long Requests, long Errors, doub
 
 /// <summary>
 /// Which service? Per-service figures as of the current snapshot, read when first asked for and then shared until the next
-/// snapshot: their cost depends on neither the number of viewers nor the rows stored (one GROUP BY over at most a day of
-/// rollups, or one service's hours for the chart).
+/// snapshot (<see cref="PerSnapshotCache"/>): one GROUP BY over at most a day of rollups, or one service's hours for the chart.
 /// </summary>
-public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotService snapshots, IOptions<HealthOptions> health)
+public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotService snapshots, IOptions<HealthOptions> health)
 {
-    private const int MaxCached = 200;
-
-    private readonly ConcurrentDictionary<string, (DateTime GeneratedAt, object Value)> cache = new(StringComparer.Ordinal);
-
     /// <summary>Every service with requests in the window (the last hour, or the last 24 hours), worst first.</summary>
     public async Task<(MetricsSnapshot Snapshot, IReadOnlyList<ServiceRow> Rows)> ByServiceAsync(bool lastDay, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
-        var rows = await CachedAsync(lastDay ? "services:24h" : "services:1h", snapshot, async db =>
+        var rows = await cache.GetAsync(lastDay ? "services:24h" : "services:1h", snapshot, async db =>
         {
             var totals = await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), lastDay, cancellationToken);
             var t = health.Value;
@@ -40,7 +34,7 @@ public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotS
     public async Task<MetricsSnapshot> ForServiceAsync(string service, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
-        var hourly = await CachedAsync("hourly:" + service, snapshot, async db =>
+        var hourly = await cache.GetAsync("hourly:" + service, snapshot, async db =>
         {
             var first = TimeBuckets.Hour(snapshot.Hourly[0].Hour);
             var last = TimeBuckets.Hour(snapshot.Hourly[^1].Hour);
@@ -62,27 +56,5 @@ public sealed class ServiceFigures(IServiceScopeFactory scopes, MetricsSnapshotS
         if (totals.P95Ms is { } p95 && HealthEvaluator.P95Level(p95, t) > level)
             level = HealthEvaluator.P95Level(p95, t);
         return level;
-    }
-
-    private async Task<T> CachedAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
-    {
-        var known = cache.TryGetValue(key, out var entry);
-        if (known && entry.GeneratedAt == snapshot.GeneratedAt)
-            return (T)entry.Value;
-        T value;
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            value = await read(scope.ServiceProvider.GetRequiredService<MonitorDbContext>());
-        }
-        catch (Exception ex) when (known && Web.DatabaseUnreachableHandler.IsUnreachable(ex))
-        {
-            // The database is down: the last figures read stand, as the snapshot's own do (it says they are stale).
-            return (T)entry.Value;
-        }
-        if (cache.Count >= MaxCached)
-            cache.Clear();
-        cache[key] = (snapshot.GeneratedAt, value);
-        return value;
     }
 }

@@ -16,9 +16,21 @@ public sealed record SessionEventDto(
     [property: JsonPropertyName("at")] string? At,
     [property: JsonPropertyName("category")] string? Category = null,
     [property: JsonPropertyName("provider")] string? Provider = null,
-    [property: JsonPropertyName("quality")] string? Quality = null);
+    [property: JsonPropertyName("quality")] string? Quality = null,
+    [property: JsonPropertyName("direction")] string? Direction = null,
+    [property: JsonPropertyName("kind")] string? Kind = null,
+    [property: JsonPropertyName("window_seconds")] int? WindowSeconds = null,
+    [property: JsonPropertyName("packet_loss_pct")] double? PacketLossPct = null,
+    [property: JsonPropertyName("rtt_ms")] double? RttMs = null,
+    [property: JsonPropertyName("jitter_ms")] double? JitterMs = null,
+    [property: JsonPropertyName("bitrate_kbps")] double? BitrateKbps = null,
+    [property: JsonPropertyName("expected_bitrate_kbps")] double? ExpectedBitrateKbps = null,
+    [property: JsonPropertyName("fps")] double? Fps = null,
+    [property: JsonPropertyName("freeze_count")] int? FreezeCount = null,
+    [property: JsonPropertyName("relay")] bool? Relay = null,
+    [property: JsonPropertyName("provider_level")] string? ProviderLevel = null);
 
-public enum SessionEventType { Started, Heartbeat, Quality, Ended }
+public enum SessionEventType { Started, Heartbeat, Quality, Ended, Stats }
 
 /// <summary>An event that passed validation, in the types the store works with.</summary>
 public sealed record SessionEvent(
@@ -27,7 +39,8 @@ public sealed record SessionEvent(
     DateTime At,
     string? Category = null,
     VideoProvider? Provider = null,
-    ConnectionQuality? Quality = null);
+    ConnectionQuality? Quality = null,
+    Quality.WindowStats? Stats = null);
 
 public static class SessionEventRules
 {
@@ -42,6 +55,7 @@ public static class SessionEventRules
         ["heartbeat"] = SessionEventType.Heartbeat,
         ["quality"] = SessionEventType.Quality,
         ["ended"] = SessionEventType.Ended,
+        ["stats"] = SessionEventType.Stats,
     };
 
     private static readonly string TypeNames = string.Join(", ", Types.Keys);
@@ -111,8 +125,11 @@ public static class SessionEventRules
         }
         if (type == SessionEventType.Quality && e.Quality is null)
             errors.AddIfNone("quality", "is required on a quality event.");
+        var stats = type == SessionEventType.Stats ? Quality.WindowStatsRules.Check(e, errors) : null;
+        if (type is not null and not SessionEventType.Stats)
+            Quality.WindowStatsRules.RefuseOnOtherTypes(e, errors);
 
-        return new SessionEvent(e.SessionId!, type.GetValueOrDefault(), at, category, provider, quality);
+        return new SessionEvent(e.SessionId!, type.GetValueOrDefault(), at, category, provider, quality, stats);
     }
 
     public static bool TryParseInstant(string? value, out DateTime utc)

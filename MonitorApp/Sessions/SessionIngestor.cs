@@ -124,10 +124,13 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
                     break;
             }
         }
+        // Measured quality: the worst window of each measured session's last minute of stats.
+        var windows = await Quality.StatsStore.MeasureAsync(db, events, sessions, cancellationToken);
 
         var inserted = sessions.Values.Where(s => !before.ContainsKey(s.SessionId)).ToList();
         var updated = sessions.Values.Where(s => before.TryGetValue(s.SessionId, out var old) && old != Stored.Of(s)).ToList();
         await SessionRows.WriteAsync(db, inserted, updated, cancellationToken);
+        await Quality.StatsStore.WriteAsync(db, windows, sessions, cancellationToken);
         await MoveCountsAsync(before, inserted.Concat(updated), cancellationToken);
         await cluster.SessionsChangedAsync(db, cancellationToken); // other instances' live counters count again
         await transaction.CommitAsync(cancellationToken);

@@ -803,6 +803,148 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.ToTable("service_checks", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Quality.QualityBin", b =>
+                {
+                    b.Property<int>("WidthMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("width_minutes");
+
+                    b.Property<long>("StartMinute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_minute");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("direction");
+
+                    b.Property<int>("Bin")
+                        .HasColumnType("integer")
+                        .HasColumnName("bin");
+
+                    b.Property<long>("Delay")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delay");
+
+                    b.Property<long>("Jitter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jitter");
+
+                    b.Property<long>("Loss")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Relayed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("relayed");
+
+                    b.Property<long>("Windows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("windows");
+
+                    b.HasKey("WidthMinutes", "StartMinute", "Provider", "Direction", "Bin")
+                        .HasName("pk_quality_bins");
+
+                    b.ToTable("quality_bins", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double?>("BitrateKbps")
+                        .HasColumnType("double precision")
+                        .HasColumnName("bitrate_kbps");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("direction");
+
+                    b.Property<double?>("ExpectedBitrateKbps")
+                        .HasColumnType("double precision")
+                        .HasColumnName("expected_bitrate_kbps");
+
+                    b.Property<double?>("Fps")
+                        .HasColumnType("double precision")
+                        .HasColumnName("fps");
+
+                    b.Property<int?>("FreezeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("freeze_count");
+
+                    b.Property<double>("JitterMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("jitter_ms");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("Mos")
+                        .HasColumnType("double precision")
+                        .HasColumnName("mos");
+
+                    b.Property<double>("PacketLossPct")
+                        .HasColumnType("double precision")
+                        .HasColumnName("packet_loss_pct");
+
+                    b.Property<string>("ProviderLevel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider_level");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("reason");
+
+                    b.Property<bool?>("Relay")
+                        .HasColumnType("boolean")
+                        .HasColumnName("relay");
+
+                    b.Property<double>("RttMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rtt_ms");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("WindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_stats");
+
+                    b.HasIndex("SessionId", "At", "Direction", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_session_stats_session_id_at_direction_kind");
+
+                    b.ToTable("session_stats", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Sessions.CounselorCategory", b =>
                 {
                     b.Property<int>("Id")
@@ -1229,6 +1371,16 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_alert_delivery_attempts_alert_notifications_notification_id");
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.HasOne("MonitorApp.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_stats_sessions_session_id");
                 });
 
             modelBuilder.Entity("MonitorApp.Sessions.Session", b =>

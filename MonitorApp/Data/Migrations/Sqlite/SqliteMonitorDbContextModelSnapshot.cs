@@ -778,6 +778,146 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("service_checks", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Quality.QualityBin", b =>
+                {
+                    b.Property<int>("WidthMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("width_minutes");
+
+                    b.Property<long>("StartMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_minute");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<int>("Bin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bin");
+
+                    b.Property<long>("Delay")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delay");
+
+                    b.Property<long>("Jitter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("jitter");
+
+                    b.Property<long>("Loss")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("Relayed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relayed");
+
+                    b.Property<long>("Windows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("windows");
+
+                    b.HasKey("WidthMinutes", "StartMinute", "Provider", "Direction", "Bin")
+                        .HasName("pk_quality_bins");
+
+                    b.ToTable("quality_bins", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<double?>("BitrateKbps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("bitrate_kbps");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<double?>("ExpectedBitrateKbps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("expected_bitrate_kbps");
+
+                    b.Property<double?>("Fps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("fps");
+
+                    b.Property<int?>("FreezeCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("freeze_count");
+
+                    b.Property<double>("JitterMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("jitter_ms");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("Mos")
+                        .HasColumnType("REAL")
+                        .HasColumnName("mos");
+
+                    b.Property<double>("PacketLossPct")
+                        .HasColumnType("REAL")
+                        .HasColumnName("packet_loss_pct");
+
+                    b.Property<string>("ProviderLevel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_level");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<bool?>("Relay")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relay");
+
+                    b.Property<double>("RttMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rtt_ms");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("WindowSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_stats");
+
+                    b.HasIndex("SessionId", "At", "Direction", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_session_stats_session_id_at_direction_kind");
+
+                    b.ToTable("session_stats", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Sessions.CounselorCategory", b =>
                 {
                     b.Property<int>("Id")
@@ -1198,6 +1338,16 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_alert_delivery_attempts_alert_notifications_notification_id");
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.HasOne("MonitorApp.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_stats_sessions_session_id");
                 });
 
             modelBuilder.Entity("MonitorApp.Sessions.Session", b =>

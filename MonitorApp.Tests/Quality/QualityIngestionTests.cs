@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MonitorApp.Data;
+using MonitorApp.Quality;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Quality;
+
+/// <summary><c>stats</c> events: validated, scored, followed by the session's quality, and added up per provider exactly.</summary>
+public abstract class QualityIngestionTests(DatabaseProvider provider)
+{
+    private static readonly DateTimeOffset T0 = IsolatedApp.T0;
+
+    private static object Started(string id, string provider, int secondsAgo = 600) =>
+        new { session_id = id, type = "started", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), category = "Career", provider };
+
+    private static object Stats(string id, int secondsAgo, double rtt, double jitter, double loss, string direction = "receive", string kind = "audio", bool relay = false) =>
+        new { session_id = id, type = "stats", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), direction, kind, window_seconds = 10,
+              packet_loss_pct = loss, rtt_ms = rtt, jitter_ms = jitter, relay, provider_level = "good" };
+
+    [SkippableFact]
+    public async Task AStatsEvent_IsValidatedLikeEveryOther_NamingEachField()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("q-1", "livekit"));
+        var response = await app.Ingest.PostAsJsonAsync("/api/ingest/session-events", new
+        {
+            events = new object[]
+            {
+                new { session_id = "q-1", type = "stats", at = IsolatedApp.Iso(T0), direction = "up", kind = "audio", window_seconds = 301,
+                      packet_loss_pct = 101, rtt_ms = -1, provider_level = new string('x', 33) },
+                new { session_id = "q-1", type = "quality", at = IsolatedApp.Iso(T0), quality = "good", rtt_ms = 80 },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(
+            ["events[0].direction", "events[0].jitter_ms", "events[0].packet_loss_pct", "events[0].provider_level", "events[0].rtt_ms", "events[0].window_seconds", "events[1].rtt_ms"],
+            errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("only a stats event carries it.", errors.GetProperty("events[1].rtt_ms")[0].GetString());
+        Assert.Equal(0, await app.App.WithDbAsync(db => Task.FromResult(db.SessionStats.Count())));
+    }
+
+    [SkippableFact]
+    public async Task ASessionsQuality_IsItsWorstWindowOfTheLastMinute_AndEveryFigureFollowsIt()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("q-1", "livekit"));
+        async Task<string> QualityAsync()
+        {
+            await app.RefreshAsync();
+            var counts = (await app.GetJsonAsync("/api/admin/metrics/sessions?window=24h")).GetProperty("connection_quality_counts");
+            return Assert.Single(counts.EnumerateObject(), c => c.Value.GetInt64() == 1).Name;
+        }
+
+        await app.PostSessionEventsAsync(Stats("q-1", 300, rtt: 40, jitter: 5, loss: 0)); // 4.39
+        Assert.Equal("excellent", await QualityAsync());
+        await app.PostSessionEventsAsync(Stats("q-1", 290, rtt: 400, jitter: 60, loss: 8, direction: "send")); // 1.77
+        Assert.Equal("poor", await QualityAsync());
+        await app.PostSessionEventsAsync(Stats("q-1", 240, rtt: 300, jitter: 40, loss: 3)); // 3.11: the poor window is 50 s old
+        Assert.Equal("poor", await QualityAsync());
+        await app.PostSessionEventsAsync(Stats("q-1", 220, rtt: 300, jitter: 40, loss: 3)); // the poor window is 70 s old now
+        Assert.Equal("fair", await QualityAsync());
+        // A window that arrives late still counts for the minute it falls in.
+        await app.PostSessionEventsAsync(Stats("q-1", 230, rtt: 0, jitter: 0, loss: 100));
+        Assert.Equal("poor", await QualityAsync());
+        // A window sent again is one window.
+        await app.PostSessionEventsAsync(Stats("q-1", 220, rtt: 300, jitter: 40, loss: 3));
+        Assert.Equal(5, await app.App.WithDbAsync(db => Task.FromResult(db.SessionStats.Count())));
+    }
+
+    [SkippableFact]
+    public async Task PerProviderFigures_AreExactlyTheWindowsSent_InEveryWindow_AndABatchSentTwiceCountsOnce()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var random = new Random(16);
+        string[] providers = ["daily_co", "livekit", "beyond_presence"];
+        var sessions = Enumerable.Range(0, 30).Select(i => ($"g-{i}", providers[i % 3])).ToList();
+        await app.PostSessionEventsAsync(sessions.Select(s => Started(s.Item1, s.Item2, 3000)).ToArray());
+
+        // 600 windows over the last 50 minutes: livekit has a bad path (more loss and delay), some through a relay.
+        var windows = new List<(string Provider, string Direction, double Mos, string Reason, bool Relay)>();
+        var events = new List<object>();
+        for (var i = 0; i < 600; i++)
+        {
+            var (id, p) = sessions[i % sessions.Count];
+            var bad = p == "livekit";
+            var rtt = Math.Round(random.NextDouble() * (bad ? 500 : 150), 1);
+            var jitter = Math.Round(random.NextDouble() * (bad ? 80 : 20), 1);
+            var loss = Math.Round(random.NextDouble() * (bad ? 12 : 2), 2);
+            var direction = i % 2 == 0 ? "send" : "receive";
+            var relay = i % 7 == 0;
+            events.Add(Stats(id, 3000 - i * 5, rtt, jitter, loss, direction, i % 3 == 0 ? "video" : "audio", relay));
+            var score = Mos.Score(rtt, jitter, loss);
+            windows.Add((p, direction, score.Mos, score.Reason.Name(), relay));
+        }
+        foreach (var chunk in events.Chunk(250))
+            await app.PostSessionEventsAsync(chunk);
+        await app.PostSessionEventsAsync(events.Take(250).ToArray()); // sent again: nothing new
+        await app.RefreshAsync();
+
+        foreach (var window in new[] { "1h", "24h", "7d" })
+        {
+            var body = await app.GetJsonAsync($"/api/admin/metrics/quality?window={window}");
+            Assert.Equal(window, body.GetProperty("window").GetString());
+            var rows = body.GetProperty("providers").EnumerateArray().ToList();
+            Assert.Equal("livekit", rows[0].GetProperty("provider").GetString()); // worst first
+            foreach (var row in rows)
+            {
+                var mine = windows.Where(w => w.Provider == row.GetProperty("provider").GetString()).ToList();
+                Assert.Equal(mine.Count, row.GetProperty("windows").GetInt64());
+                Assert.Equal(Percentile(mine.Select(w => w.Mos), 50), row.GetProperty("mos_median").GetDouble());
+                Assert.Equal(Percentile(mine.Select(w => w.Mos), 10), row.GetProperty("mos_p10").GetDouble());
+                Assert.Equal(Percentile(mine.Where(w => w.Direction == "send").Select(w => w.Mos), 50), row.GetProperty("send_mos_median").GetDouble());
+                Assert.Equal(Percentile(mine.Where(w => w.Direction == "receive").Select(w => w.Mos), 50), row.GetProperty("receive_mos_median").GetDouble());
+                var poor = mine.Where(w => w.Mos < 3.0).ToList();
+                Assert.Equal(Math.Round((double)poor.Count / mine.Count, 4), row.GetProperty("poor_share").GetDouble());
+                Assert.Equal(Math.Round((double)mine.Count(w => w.Relay) / mine.Count, 4), row.GetProperty("relay_share").GetDouble());
+                if (poor.Count == 0)
+                {
+                    Assert.Equal(JsonValueKind.Null, row.GetProperty("reasons").ValueKind);
+                    Assert.Equal($"no poor windows in {window}", row.GetProperty("unknown").GetProperty("reasons").GetString());
+                    continue;
+                }
+                foreach (var reason in new[] { "loss", "delay", "jitter" })
+                    Assert.Equal(Math.Round((double)poor.Count(w => w.Reason == reason) / poor.Count, 4), row.GetProperty("reasons").GetProperty(reason).GetDouble());
+            }
+        }
+        Assert.True(windows.Count(w => w.Provider == "livekit" && w.Mos < 3.0) > 20, "the generated data should have poor windows to share out");
+    }
+
+    /// <summary>The nearest-rank percentile, each MOS taken down to its tenth: what the bins can say exactly.</summary>
+    private static double Percentile(IEnumerable<double> values, int percent)
+    {
+        var sorted = values.Order().ToList();
+        var rank = Math.Max(1, (sorted.Count * percent + 99) / 100);
+        return Math.Floor(sorted[rank - 1] * 10) / 10;
+    }
+
+    [SkippableFact]
+    public async Task AWindowThatIsNotOne_IsRefusedNamingIt()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var response = await app.Monitor.GetAsync("/api/admin/metrics/quality?window=30d");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal("'30d' is not a window: use 1h, 24h or 7d.", errors.GetProperty("window")[0].GetString());
+        var empty = await app.GetJsonAsync("/api/admin/metrics/quality");
+        Assert.Equal("1h", empty.GetProperty("window").GetString());
+        Assert.Empty(empty.GetProperty("providers").EnumerateArray());
+    }
+}
+
+public sealed class SqliteQualityIngestionTests() : QualityIngestionTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresQualityIngestionTests() : QualityIngestionTests(DatabaseProvider.Postgres);

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using MonitorApp.Data;
+
+namespace MonitorApp.Metrics;
+
+/// <summary>
+/// Figures read outside the snapshot (per service, per provider) once per snapshot and shared by every viewer until the
+/// next: their cost depends on neither the number of viewers nor, as each read is over pre-aggregated rows, the data stored.
+/// </summary>
+public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
+{
+    private const int MaxCached = 200;
+
+    private readonly ConcurrentDictionary<string, (DateTime GeneratedAt, object Value)> cache = new(StringComparer.Ordinal);
+
+    public async Task<T> GetAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
+    {
+        var known = cache.TryGetValue(key, out var entry);
+        if (known && entry.GeneratedAt == snapshot.GeneratedAt)
+            return (T)entry.Value;
+        T value;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            value = await read(scope.ServiceProvider.GetRequiredService<MonitorDbContext>());
+        }
+        catch (Exception ex) when (known && Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            // The database is down: the last figures read stand, as the snapshot's own do (it says they are stale).
+            return (T)entry.Value;
+        }
+        if (cache.Count >= MaxCached)
+            cache.Clear();
+        cache[key] = (snapshot.GeneratedAt, value);
+        return value;
+    }
+}
