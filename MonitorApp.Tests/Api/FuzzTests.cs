@@ -136,6 +136,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             (admin, "/admin/dashboard", "handler"),
             (app.Monitor, "/api/admin/metrics/error-rate", "service"),
             (app.Monitor, "/api/admin/metrics/services", "window"),
+            (app.Monitor, "/api/admin/metrics/quality", "window"),
             (admin, "/admin/dashboard", "window"),
             (admin, "/admin/dashboard", "range"),
             (admin, "/admin/dashboard", "service"),

@@ -58,6 +58,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         new("GET", "/api/admin/metrics/sessions",                    "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/metrics/error-rate",                  "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/metrics/services",                    "401",     In,         In,        "403",      In,         "403",    "401"),
+        new("GET", "/api/admin/metrics/quality",                     "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/metrics/db-pool",                     "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/metrics/external-services",           "401",     In,         In,        "403",      In,         "403",    "401"),
         new("GET", "/api/admin/alerts",                              "401",     In,         In,        "403",      In,         "403",    "401"),

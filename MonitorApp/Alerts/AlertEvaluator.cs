@@ -26,6 +26,7 @@ public sealed class AlertEvaluator(
     TimeProvider time,
     IOptions<AlertsOptions> options,
     IOptions<HealthOptions> health,
+    Quality.QualityFigures quality,
     ILogger<AlertEvaluator> logger) : BackgroundService
 {
     private readonly SemaphoreSlim turn = new(1, 1);
@@ -118,7 +119,8 @@ public sealed class AlertEvaluator(
         Dictionary<(string, string), string>? seen = null;
         if (elected)
         {
-            var conditions = AlertRules.Evaluate(snapshot, health.Value).Where(c => options.Value.Rule(c.Rule).Enabled).ToList();
+            var conditions = AlertRules.Evaluate(snapshot, health.Value, await ProviderQualityAsync(snapshot, cancellationToken))
+                .Where(c => options.Value.Rule(c.Rule).Enabled).ToList();
             var decided = conditions.Select(c => (c.Rule, c.Subject)).ToHashSet();
             // An alert no condition speaks for any more (its rule turned off, its service no longer configured) ends as a false
             // one would. While the database is unreachable only that rule is decided: the rest keep their state.
@@ -282,6 +284,21 @@ public sealed class AlertEvaluator(
     private static string Name(string rule, string subject) => subject.Length == 0 ? rule : $"{rule} {subject}";
 
     /// <summary>One incident's: its rule, subject and the moment its condition began.</summary>
+    /// <summary>Each provider's last hour of measured quality (none while the database cannot be read: then only its own rule is decided).</summary>
+    private async Task<IReadOnlyList<Quality.ProviderQuality>> ProviderQualityAsync(MetricsSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Stale)
+            return [];
+        try
+        {
+            return (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            return [];
+        }
+    }
+
     public static string Fingerprint(string rule, string subject, DateTime activeSince) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{rule}\n{subject}\n{activeSince.Ticks}")))[..16];
 

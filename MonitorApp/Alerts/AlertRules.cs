@@ -21,6 +21,7 @@ public static class AlertRules
     public const string ServiceDown = "service_down";
     public const string DatabaseUnreachable = "database_unreachable";
     public const string PoolSaturated = "pool_saturated";
+    public const string QualityPoorShare = "quality_poor_share";
 
     public static readonly IReadOnlyList<AlertRule> All =
     [
@@ -31,7 +32,12 @@ public static class AlertRules
         new(ServiceDown, HealthLevel.Degraded, "an external service is down (one alert per service)"),
         new(DatabaseUnreachable, HealthLevel.Critical, "the figures cannot be read from the database"),
         new(PoolSaturated, HealthLevel.Degraded, "database pool use at or above Health:PoolUsageDegraded, or requests waiting for a connection"),
+        new(QualityPoorShare, HealthLevel.Degraded,
+            "a video provider's share of poor windows (MOS below 3.0) in the last hour above Health:QualityPoorShareDegraded, over at least Health:QualityMinWindows windows (one alert per provider)"),
     ];
+
+    /// <summary>The rules with one alert per subject (an external service, a video provider), which a silence may narrow to one.</summary>
+    public static readonly IReadOnlyList<string> PerSubject = [ServiceDown, QualityPoorShare];
 
     public static readonly IReadOnlyDictionary<string, AlertRule> ByName = All.ToDictionary(r => r.Name);
 
@@ -41,7 +47,7 @@ public static class AlertRules
     /// Every condition the snapshot decides. While the database is unreachable the other figures are the last good ones,
     /// not current: only <see cref="DatabaseUnreachable"/> is decided then, and the other alerts keep their state.
     /// </summary>
-    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t)
+    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<Quality.ProviderQuality> quality)
     {
         yield return new(DatabaseUnreachable, "", s.Stale, null, null, s.Stale ? $"database unreachable ({s.StaleReason})" : "database reachable");
         if (s.Stale)
@@ -70,5 +76,18 @@ public static class AlertRules
 
         foreach (var service in s.ExternalServices)
             yield return new(ServiceDown, service.Name, service.Status == "down", null, null, $"{service.DisplayName} is {service.Status}: {service.Detail}");
+
+        foreach (var provider in Sessions.WireNames.ProviderNames)
+        {
+            var figures = quality.FirstOrDefault(q => q.Provider == provider);
+            if (figures is not { PoorShare: { } share } || figures.Windows < t.QualityMinWindows)
+            {
+                yield return new(QualityPoorShare, provider, false, null, t.QualityPoorShareDegraded,
+                    $"{provider}: {figures?.Windows ?? 0} measured windows in the last hour, too few to judge (at least {t.QualityMinWindows})");
+                continue;
+            }
+            yield return new(QualityPoorShare, provider, share > t.QualityPoorShareDegraded, share, t.QualityPoorShareDegraded,
+                $"{provider}: {Format.Percent(share)} of {figures.Windows} windows poor (MOS below 3.0) in the last hour, mostly {figures.MainReason ?? "none"} (degraded above {Format.Percent(t.QualityPoorShareDegraded)})");
+        }
     }
 }

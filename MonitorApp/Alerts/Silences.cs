@@ -36,8 +36,8 @@ public static class Silences
             errors["comment"] = [commentProblem];
         if (request.Service is { Length: > 0 } service)
         {
-            if (request.Rule != AlertRules.ServiceDown)
-                errors["service"] = [$"only applies to {AlertRules.ServiceDown}."];
+            if (!AlertRules.PerSubject.Contains(request.Rule ?? ""))
+                errors["service"] = [$"only applies to {string.Join(" and ", AlertRules.PerSubject)} (the service or provider it is about)."];
             else if (DisplayNames.Problem(service) is { } problem)
                 errors["service"] = [problem];
         }

@@ -20,6 +20,9 @@ public static class ApiExamples
               {"session_id": "c-1043", "type": "started", "at": "{{At(now, 3)}}", "category": "Sleep", "provider": "daily_co"},
               {"session_id": "c-1042", "type": "quality", "at": "{{At(now, 2)}}", "quality": "good"},
               {"session_id": "c-1042", "type": "heartbeat", "at": "{{At(now, 1)}}"},
+              {"session_id": "c-1042", "type": "stats", "at": "{{At(now, 1)}}", "direction": "receive", "kind": "audio", "window_seconds": 10,
+               "packet_loss_pct": 0.8, "rtt_ms": 95, "jitter_ms": 12, "bitrate_kbps": 38, "expected_bitrate_kbps": 40, "relay": false,
+               "provider_level": "good"},
               {"session_id": "c-1043", "type": "ended", "at": "{{At(now, 1)}}"}
             ]}
             """),
@@ -64,7 +67,7 @@ public static class ApiExamples
     /// <summary>A successful JSON answer of <paramref name="operationId"/>, or null when it has none.</summary>
     public static JsonNode? Response(string operationId) => operationId switch
     {
-        "postIngestSessionEvents" => Json("""{"accepted": 5}"""),
+        "postIngestSessionEvents" => Json("""{"accepted": 6}"""),
         "postIngestRequests" => Json("""{"accepted": 2}"""),
         "getAdminMetricsCurrent" => Json("""
             {"active_sessions_count": 17, "avg_connection_quality": "good", "error_rate_last_hour": 0.031, "api_response_time_p95": 328.8,
@@ -90,6 +93,15 @@ public static class ApiExamples
             {"window": "1h", "generated_at": "2026-11-27T14:05:30.000Z", "stale": false, "services": [
                {"service": "checkout", "requests": 420, "errors": 21, "error_rate": 0.05, "p95_ms": 625, "level": "degraded"},
                {"service": "platform-api", "requests": 1370, "errors": 2, "error_rate": 0.00146, "p95_ms": 95, "level": "healthy"}]}
+            """),
+        "getAdminMetricsQuality" => Json("""
+            {"window": "1h", "generated_at": "2026-11-27T14:05:30.000Z", "stale": false, "providers": [
+               {"provider": "livekit", "windows": 1260, "mos_median": 3.9, "mos_p10": 2.7, "poor_share": 0.1421, "send_mos_median": 4.1,
+                "receive_mos_median": 3.8, "relay_share": 0.0873, "reasons": {"loss": 0.6201, "delay": 0.3408, "jitter": 0.0391},
+                "main_reason": "loss", "unknown": {}},
+               {"provider": "daily_co", "windows": 980, "mos_median": 4.3, "mos_p10": 4.1, "poor_share": 0, "send_mos_median": 4.3,
+                "receive_mos_median": 4.3, "relay_share": 0.0204, "reasons": null, "main_reason": null,
+                "unknown": {"reasons": "no poor windows in 1h"}}]}
             """),
         "getAdminMetricsDbPool" => Json("""
             {"provider": "postgres", "active": 3, "idle": 17, "size": 20, "pending": 0, "wait_p95_ms": 0.4, "open_samples_5m": 182,

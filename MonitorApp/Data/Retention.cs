@@ -85,6 +85,13 @@ public sealed class Retention(
         var pruned = await db.Sessions.Where(s => s.LastSeenAt < oldest && (s.EndedAt == null || s.EndedAt < oldest)).ExecuteDeleteAsync(cancellationToken);
         await db.SessionStartCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
         await db.SessionQualityCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
+        // A session's stats windows go with it (cascade). The minute bins serve only the last hour: kept two days;
+        // the hour bins serve up to 7 days: kept as long as the longest window any figure shows.
+        var nowMinute = (now.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
+        var minuteBinsBefore = nowMinute - (long)TimeSpan.FromDays(2).TotalMinutes;
+        var hourBinsBefore = nowMinute - (long)TimeSpan.FromDays(Metrics.MetricsWindows.LongestDays).TotalMinutes;
+        await db.QualityBins.Where(b => b.WidthMinutes == Quality.QualityBin.Minute && b.StartMinute < minuteBinsBefore).ExecuteDeleteAsync(cancellationToken);
+        await db.QualityBins.Where(b => b.WidthMinutes == Quality.QualityBin.Hour && b.StartMinute < hourBinsBefore).ExecuteDeleteAsync(cancellationToken);
         // A category nothing refers to any more makes room under Sessions:MaxCategories (a batch that picked it up just
         // before is retried by the ingestor, which creates it again).
         var categories = await db.CounselorCategories

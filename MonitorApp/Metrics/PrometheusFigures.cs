@@ -48,14 +48,21 @@ public sealed class PrometheusFigures : IDisposable
     private readonly Gauge serviceLatency;
     private readonly Gauge snapshotAge;
     private readonly Gauge alertState;
+    private readonly Gauge qualityWindows;
+    private readonly Gauge qualityMedian;
+    private readonly Gauge qualityP10;
+    private readonly Gauge qualityPoor;
+    private readonly Quality.QualityFigures quality;
     private readonly Counter ingested;
     private readonly Counter refusedBatches;
 
     public CollectorRegistry Registry { get; }
 
-    public PrometheusFigures(MetricsSnapshotService snapshots, AlertBoard alerts, IOptions<AlertsOptions> alertOptions, IngestionCounters ingestion, TimeProvider time)
+    public PrometheusFigures(MetricsSnapshotService snapshots, AlertBoard alerts, IOptions<AlertsOptions> alertOptions, IngestionCounters ingestion, TimeProvider time,
+        Quality.QualityFigures quality)
     {
         this.snapshots = snapshots;
+        this.quality = quality;
         this.alerts = alerts;
         this.alertOptions = alertOptions;
         this.ingestion = ingestion;
@@ -78,6 +85,10 @@ public sealed class PrometheusFigures : IDisposable
         serviceLatency = factory.CreateGauge("monitorapp_external_service_latency_seconds", "How long the last check of an external service took.", "service");
         snapshotAge = factory.CreateGauge("monitorapp_snapshot_age_seconds", "How old the figures above are.");
         alertState = factory.CreateGauge("monitorapp_alert_state", "An alert rule's state: 0 inactive, 1 pending, 2 firing (absent: disabled).", "rule", "severity");
+        qualityWindows = factory.CreateGauge("monitorapp_quality_windows_last_hour", "Measurement windows (stats events) of a video provider's sessions in the last hour.", "provider");
+        qualityMedian = factory.CreateGauge("monitorapp_quality_mos_median", "Median MOS of a provider's windows in the last hour (1 to 4.5, to 0.1 rounded down; absent: no windows).", "provider");
+        qualityP10 = factory.CreateGauge("monitorapp_quality_mos_p10", "10th percentile MOS of a provider's windows in the last hour (absent: no windows).", "provider");
+        qualityPoor = factory.CreateGauge("monitorapp_quality_poor_ratio", "Share of a provider's windows in the last hour with MOS below 3.0 (0 to 1; absent: no windows).", "provider");
         ingested = factory.CreateCounter("monitorapp_ingested_items_total", "Items accepted by this instance's ingestion routes since it started.", "route");
         refusedBatches = factory.CreateCounter("monitorapp_ingest_refused_batches_total", "Batches this instance's ingestion routes refused since it started.", "route");
         Registry.AddBeforeCollectCallback(UpdateAsync);
@@ -118,10 +129,34 @@ public sealed class PrometheusFigures : IDisposable
                 : states.Contains(AlertState.Firing) ? 2 : states.Count > 0 ? 1 : 0);
         }
 
+        await UpdateQualityAsync(cancellationToken);
+
         foreach (var (route, count) in ingestion.Accepted)
             ingested.WithLabels(route).IncTo(count);
         foreach (var (route, count) in ingestion.RefusedBatches)
             refusedBatches.WithLabels(route).IncTo(count);
+    }
+
+    /// <summary>Each provider's last hour; a provider without windows (or all, while they cannot be read) is left out.</summary>
+    private async Task UpdateQualityAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Quality.ProviderQuality> rows;
+        try
+        {
+            rows = (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            rows = [];
+        }
+        foreach (var provider in Sessions.WireNames.ProviderNames)
+        {
+            var row = rows.FirstOrDefault(r => r.Provider == provider);
+            Set(qualityWindows.WithLabels(provider), row?.Windows);
+            Set(qualityMedian.WithLabels(provider), row?.MosMedian);
+            Set(qualityP10.WithLabels(provider), row?.MosP10);
+            Set(qualityPoor.WithLabels(provider), row?.PoorShare);
+        }
     }
 
     /// <summary>Sets a gauge (or one labelled series of it) and publishes it, or leaves it out of the scrape when the figure is unknown.</summary>

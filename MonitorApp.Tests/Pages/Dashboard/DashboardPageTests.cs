@@ -73,7 +73,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
         var quality = page.QuerySelectorAll("#card-quality-distribution tbody tr").Select(Row).ToList();
         Assert.Equal(["Excellent 33.4 % 1", "Good 33.3 % 1", "Fair 0.0 % 0", "Poor 33.3 % 1"], quality);
         Assert.Contains("Daily.co", Text(page, "#card-external tbody"));
-        Assert.Equal(13, page.QuerySelectorAll(".grid > section.card").Length);
+        Assert.Equal(14, page.QuerySelectorAll(".grid > section.card").Length);
         Assert.Contains("No alert is firing or pending", Text(page, "#card-alerts"));
         Assert.NotNull(page.QuerySelector("#card-events"));
     }

@@ -27,7 +27,8 @@ public sealed class IndexModel(
     AlertBoard alertBoard,
     AlertChannels channels,
     IOptions<AlertsOptions> alerts,
-    ServiceFigures serviceFigures) : PageModel
+    ServiceFigures serviceFigures,
+    Quality.QualityFigures qualityFigures) : PageModel
 {
     /// <summary>How many services the card lists (worst first); the API has them all.</summary>
     public const int MaxServiceRows = 8;
@@ -36,6 +37,10 @@ public sealed class IndexModel(
     public IReadOnlyList<ServiceRow> Services { get; private set; } = [];
     /// <summary>Why the services are not known (they could not be read yet).</summary>
     public string? ServicesUnknown { get; private set; }
+
+    /// <summary>Each provider's measured quality over the last hour, worst first.</summary>
+    public IReadOnlyList<Quality.ProviderQuality> QualityByProvider { get; private set; } = [];
+    public string? QualityByProviderUnknown { get; private set; }
 
     /// <summary>The window of the distribution and category cards.</summary>
     public static readonly string SessionsWindow = MetricsWindow.Day.Name();
@@ -167,6 +172,16 @@ public sealed class IndexModel(
             // Never read yet and the database is down: the card says so; every other card still shows the snapshot.
             Services = [];
             ServicesUnknown = "database unreachable";
+        }
+        try
+        {
+            QualityByProvider = (await qualityFigures.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
+            QualityByProviderUnknown = null;
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            QualityByProvider = [];
+            QualityByProviderUnknown = "database unreachable";
         }
         Now = time.GetUtcNow().UtcDateTime;
         Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
