@@ -33,6 +33,10 @@ public sealed class DemoModeTests
             sessions = await app.WithDbAsync(db => db.Sessions.CountAsync(s => s.SessionId.StartsWith("demo-") && s.Quality != null));
         }
         Assert.True(sessions > 0, "the simulator stored no sessions within 15 s");
+        // Their quality is measured: stats windows both ways, counted in their provider's bins.
+        var directions = await app.WithDbAsync(db => db.SessionStats.Where(s => s.SessionId.StartsWith("demo-")).Select(s => s.Direction).Distinct().OrderBy(d => d).ToListAsync());
+        Assert.Equal(["receive", "send"], directions);
+        Assert.True(await app.WithDbAsync(db => db.QualityBins.AnyAsync()));
         var categories = await app.WithDbAsync(db => db.CounselorCategories.Select(c => c.Name).ToListAsync());
         Assert.NotEmpty(categories);
     }

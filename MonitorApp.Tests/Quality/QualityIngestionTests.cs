@@ -139,6 +139,30 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task QualityPoorShare_FiresForTheProviderWithTooManyPoorWindows_AndJudgesNoProviderOnTooFew()
+    {
+        var settings = new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300", ["Alerts:EvaluateSeconds"] = "300" };
+        foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
+            settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
+        settings["Alerts:Rules:quality_poor_share:For"] = "00:00:00";
+        await using var app = await IsolatedApp.StartAsync(provider, settings);
+        await app.PostSessionEventsAsync(Started("a-1", "livekit"), Started("a-2", "daily_co"));
+        // livekit: 30 windows, 9 poor (30 % > 20 %); daily_co: 5 windows, all poor, but 5 are too few to judge.
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 30)
+            .Select(i => i < 9 ? Stats("a-1", 400 - i * 10, rtt: 400, jitter: 60, loss: 8) : Stats("a-1", 400 - i * 10, rtt: 40, jitter: 5, loss: 0))
+            .Concat(Enumerable.Range(0, 5).Select(i => Stats("a-2", 100 - i * 10, rtt: 0, jitter: 0, loss: 100)))
+            .ToArray());
+        await MonitorApp.Tests.Alerts.AlertSteps.EvaluateAsync(app);
+
+        var rule = MonitorApp.Tests.Alerts.AlertSteps.Rule(await app.GetJsonAsync("/api/admin/alerts"), MonitorApp.Alerts.AlertRules.QualityPoorShare);
+        var alert = Assert.Single(rule.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("livekit", alert.GetProperty("subject").GetString());
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        Assert.Equal(0.3, alert.GetProperty("value").GetDouble());
+        Assert.Equal("livekit: 30 % of 30 windows poor (MOS below 3.0) in the last hour, mostly delay (degraded above 20 %)", alert.GetProperty("reason").GetString());
+    }
+
+    [SkippableFact]
     public async Task AWindowThatIsNotOne_IsRefusedNamingIt()
     {
         await using var app = await IsolatedApp.StartAsync(provider);

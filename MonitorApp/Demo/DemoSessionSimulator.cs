@@ -7,7 +7,7 @@ using MonitorApp.Telemetry;
 namespace MonitorApp.Demo;
 
 /// <summary>
-/// Plays the platform: starts, heartbeats, samples and ends sessions, and reports them through the
+/// Plays the platform: starts, heartbeats, measures (stats windows, with LiveKit having a bad hour every 8 hours) and ends sessions, and reports them through the
 /// same <see cref="SessionIngestor"/> the ingestion API uses. Session ids start with "demo-". It also
 /// plays a platform API whose request outcomes go through <see cref="RequestRecorder"/>, as posted ones do.
 /// </summary>
@@ -19,19 +19,20 @@ internal sealed class DemoSessionSimulator(
     ILogger<DemoSessionSimulator> logger) : BackgroundService
 {
     private static readonly string[] Categories = ["Anxiety", "Academic Stress", "Career", "Relationships", "Sleep", "Grief"];
-    private static readonly (VideoProvider Provider, double Share, double[] QualityWeights)[] Providers =
+    /// <summary>Each provider's character: its share of sessions and its typical path (round trip, mean jitter, mean loss, how often relayed).</summary>
+    private static readonly (VideoProvider Provider, double Share, double RttMs, double JitterMs, double LossPct, double Relay)[] Providers =
     [
-        // Weights for excellent, good, fair, poor: each provider has its own character.
-        (VideoProvider.DailyCo, 0.45, [0.45, 0.35, 0.15, 0.05]),
-        (VideoProvider.LiveKit, 0.35, [0.40, 0.40, 0.15, 0.05]),
-        (VideoProvider.BeyondPresence, 0.20, [0.25, 0.40, 0.25, 0.10]),
+        (VideoProvider.DailyCo, 0.45, 70, 6, 0.3, 0.08),
+        (VideoProvider.LiveKit, 0.35, 85, 8, 0.4, 0.12),
+        (VideoProvider.BeyondPresence, 0.20, 130, 14, 0.9, 0.05),
     ];
-    private static readonly ConnectionQuality[] QualityOrder =
-        [ConnectionQuality.Excellent, ConnectionQuality.Good, ConnectionQuality.Fair, ConnectionQuality.Poor];
+
+    /// <summary>LiveKit has a bad hour every 8 hours (another than the API's incident hour): loss and delay climb.</summary>
+    private static bool BadHour(VideoProvider provider, DateTime at) => provider == VideoProvider.LiveKit && at.Hour % 8 == 5;
     private static readonly TimeSpan MeanDuration = TimeSpan.FromMinutes(25);
     private const string DemoService = "platform-api-demo";
 
-    private readonly Dictionary<string, (VideoProvider Provider, ConnectionQuality Quality)> live = [];
+    private readonly Dictionary<string, VideoProvider> live = [];
     private readonly Random random = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,23 +102,18 @@ internal sealed class DemoSessionSimulator(
         for (var i = 0; i < toStart; i++)
         {
             var id = $"demo-{Guid.NewGuid():N}";
-            var (provider, _, weights) = PickProvider();
-            var quality = Pick(weights);
-            live[id] = (provider, quality);
+            var provider = PickProvider();
+            live[id] = provider;
             events.Add(new SessionEventDto(id, "started", at, Categories[random.Next(Categories.Length)], provider.Name()));
-            events.Add(new SessionEventDto(id, "quality", at, Quality: quality.Name()));
         }
 
-        foreach (var (id, state) in live.ToList())
+        // Every live session measures its audio both ways each tick, as a browser's getStats() would.
+        var window = (int)Math.Clamp(tick.TotalSeconds, 1, Quality.WindowStatsRules.MaxWindowSeconds);
+        foreach (var (id, provider) in live.ToList())
         {
             events.Add(new SessionEventDto(id, "heartbeat", at));
-            if (random.NextDouble() < 0.3)
-            {
-                var weights = Providers.First(p => p.Provider == state.Provider).QualityWeights;
-                var quality = Pick(weights);
-                live[id] = (state.Provider, quality);
-                events.Add(new SessionEventDto(id, "quality", at, Quality: quality.Name()));
-            }
+            events.Add(Measure(id, provider, Quality.WindowStatsRules.Send, at, window, now.UtcDateTime));
+            events.Add(Measure(id, provider, Quality.WindowStatsRules.Receive, at, window, now.UtcDateTime));
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -159,26 +155,34 @@ internal sealed class DemoSessionSimulator(
             throw new InvalidOperationException("Demo batch rejected: " + string.Join("; ", rejected.Errors.Select(e => $"{e.Key} {e.Value[0]}")));
     }
 
-    private (VideoProvider, double, double[]) PickProvider()
+    private VideoProvider PickProvider()
     {
         var roll = random.NextDouble();
         foreach (var p in Providers)
         {
             if ((roll -= p.Share) < 0)
-                return p;
+                return p.Provider;
         }
-        return Providers[^1];
+        return Providers[^1].Provider;
     }
 
-    private ConnectionQuality Pick(double[] weights)
+    /// <summary>One window of a session's path: round trip around the provider's typical one, exponential jitter and loss.</summary>
+    private SessionEventDto Measure(string id, VideoProvider provider, string direction, string at, int windowSeconds, DateTime now)
     {
-        var roll = random.NextDouble();
-        for (var i = 0; i < weights.Length; i++)
-        {
-            if ((roll -= weights[i]) < 0)
-                return QualityOrder[i];
-        }
-        return QualityOrder[^1];
+        var p = Providers.First(x => x.Provider == provider);
+        var bad = BadHour(provider, now);
+        double Exponential(double mean) => -Math.Log(1 - random.NextDouble()) * mean;
+        var rtt = Math.Round(p.RttMs * (0.6 + 0.8 * random.NextDouble()) + (bad ? 180 + Exponential(120) : 0), 1);
+        var jitter = Math.Round(Exponential(bad ? p.JitterMs * 4 : p.JitterMs), 1);
+        var loss = Math.Round(Math.Min(100, Exponential(bad ? 6 : p.LossPct)), 2);
+        var relay = random.NextDouble() < p.Relay;
+        var level = Quality.Mos.Score(rtt, jitter, loss).Level;
+        // Each SDK's own word, as it would report it.
+        var providerLevel = provider == VideoProvider.LiveKit
+            ? level switch { ConnectionQuality.Excellent => "EXCELLENT", ConnectionQuality.Poor => "POOR", _ => "GOOD" }
+            : provider == VideoProvider.DailyCo ? (level == ConnectionQuality.Poor ? "very-low" : level == ConnectionQuality.Fair ? "low" : "good") : null;
+        return new SessionEventDto(id, "stats", at, Direction: direction, Kind: "audio", WindowSeconds: windowSeconds, PacketLossPct: loss, RttMs: rtt,
+            JitterMs: jitter, BitrateKbps: Math.Round(32 * (1 - loss / 100), 1), ExpectedBitrateKbps: 32, Relay: relay, ProviderLevel: providerLevel);
     }
 
     private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
