@@ -179,7 +179,7 @@ internal sealed class DemoSessionSimulator(
         var level = Quality.Mos.Score(rtt, jitter, loss).Level;
         // Each SDK's own word, as it would report it.
         var providerLevel = provider == VideoProvider.LiveKit
-            ? level switch { ConnectionQuality.Excellent => "EXCELLENT", ConnectionQuality.Poor => "POOR", _ => "GOOD" }
+            ? level switch { ConnectionQuality.Excellent => "excellent", ConnectionQuality.Poor => "poor", _ => "good" }
             : provider == VideoProvider.DailyCo ? (level == ConnectionQuality.Poor ? "very-low" : level == ConnectionQuality.Fair ? "low" : "good") : null;
         return new SessionEventDto(id, "stats", at, Direction: direction, Kind: "audio", WindowSeconds: windowSeconds, PacketLossPct: loss, RttMs: rtt,
             JitterMs: jitter, BitrateKbps: Math.Round(32 * (1 - loss / 100), 1), ExpectedBitrateKbps: 32, Relay: relay, ProviderLevel: providerLevel);
