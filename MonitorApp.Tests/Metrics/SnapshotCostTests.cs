@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Data;
 using MonitorApp.ExternalServices;
 using MonitorApp.Tests.Infrastructure;
@@ -68,6 +69,64 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
         Assert.Equal(9, small);
         Assert.Equal(13, large);   // + latest check per service, uptime counts, half-hourly and daily history, because checks were added
         Assert.Equal(small, again);
+    }
+
+    [SkippableFact]
+    public async Task AMillionStatsWindows_ChangeNeitherTheSnapshotsQueries_NorTheOneQueryOfEachProviderFigure()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        var t0 = IsolatedApp.T0;
+        await app.PostSessionEventsAsync(new { session_id = "cost-1", type = "started", at = IsolatedApp.Iso(t0.AddDays(-12)), category = "Career", provider = "livekit" });
+        await app.RefreshAsync();
+        var (before, beforeMs) = await CountQueriesAsync(app);
+        var quality = app.App.Services.GetRequiredService<MonitorApp.Quality.QualityFigures>();
+
+        // A million windows of one session, one a second back from T0 (11.6 days), and the bins they would have filled.
+        var sql = provider == DatabaseProvider.Postgres
+            ? """
+              INSERT INTO session_stats (session_id, at, direction, kind, window_seconds, packet_loss_pct, rtt_ms, jitter_ms, mos, reason)
+              SELECT 'cost-1', timestamptz '2026-11-26 12:00:30+00' - i * interval '1 second', CASE WHEN i % 2 = 0 THEN 'send' ELSE 'receive' END,
+                     'audio', 10, i % 5, 50 + i % 300, i % 40, 1 + (i % 35) / 10.0, 'delay'
+              FROM generate_series(1, 1000000) AS i;
+              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, loss, delay, jitter)
+              SELECT w, (29928240 - m) - (29928240 - m) % w, 'livekit', d, b, count(*), 0, 0, count(*), 0
+              FROM (VALUES (1), (60)) AS widths(w), generate_series(0, 16666) AS m, (VALUES ('send'), ('receive')) AS dirs(d), generate_series(10, 44, 5) AS b
+              GROUP BY 1, 2, 4, 5;
+              """
+            : """
+              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+              INSERT INTO session_stats (session_id, at, direction, kind, window_seconds, packet_loss_pct, rtt_ms, jitter_ms, mos, reason)
+              SELECT 'cost-1', strftime('%Y-%m-%d %H:%M:%S', '2026-11-26 12:00:30', '-' || i || ' seconds'), CASE WHEN i % 2 = 0 THEN 'send' ELSE 'receive' END,
+                     'audio', 10, i % 5, 50 + i % 300, i % 40, 1 + (i % 35) / 10.0, 'delay'
+              FROM n;
+              WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 16666),
+                   b(v) AS (SELECT 10 UNION ALL SELECT v + 5 FROM b WHERE v < 40)
+              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, loss, delay, jitter)
+              SELECT w.w, (29928240 - m.i) - (29928240 - m.i) % w.w, 'livekit', d.d, b.v, count(*), 0, 0, count(*), 0
+              FROM (SELECT 1 AS w UNION ALL SELECT 60) AS w, m, (SELECT 'send' AS d UNION ALL SELECT 'receive') AS d, b
+              GROUP BY 1, 2, 4, 5;
+              """;
+        await app.App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        var stored = await app.App.WithDbAsync(db => db.SessionStats.LongCountAsync());
+        var (after, afterMs) = await CountQueriesAsync(app);
+
+        var reads = new List<string>();
+        foreach (var window in MonitorApp.Quality.QualityFigures.Windows)
+        {
+            using var counter = CommandCounter.ForThisFlow(app.Database.ConnectionString);
+            var watch = Stopwatch.StartNew();
+            var figures = await quality.ByProviderAsync(window, CancellationToken.None);
+            reads.Add($"{window}: {counter.Count} query, {watch.Elapsed.TotalMilliseconds:F1} ms, {Assert.Single(figures.Providers).Windows} windows");
+            Assert.Equal(1, counter.Count);
+        }
+        // A new window of that session: the session's last minute is read through its index, not its million windows.
+        await app.PostSessionEventsAsync(new { session_id = "cost-1", type = "stats", at = IsolatedApp.Iso(t0), direction = "send", kind = "audio",
+            window_seconds = 10, packet_loss_pct = 0, rtt_ms = 40, jitter_ms = 2 });
+
+        output.WriteLine($"{provider}: snapshot before: {before} queries, {beforeMs:F1} ms; with {stored:N0} stats windows: {after} queries, {afterMs:F1} ms; " +
+                         string.Join("; ", reads));
+        Assert.Equal(1_000_000, stored);
+        Assert.Equal(before, after);
     }
 
     private static async Task<(int Queries, double Ms)> CountQueriesAsync(IsolatedApp app)
