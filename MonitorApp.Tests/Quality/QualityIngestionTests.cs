@@ -163,6 +163,29 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task TheDashboardsCard_ShowsEachProvidersLastHour_AsTheApiSaysIt_AndIsRefreshedWithTheOthers()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("d-1", "livekit"), Started("d-2", "daily_co"));
+        await app.PostSessionEventsAsync(
+            Stats("d-1", 50, rtt: 400, jitter: 60, loss: 8, direction: "send"), Stats("d-1", 40, rtt: 100, jitter: 10, loss: 1),
+            Stats("d-2", 50, rtt: 40, jitter: 5, loss: 0, direction: "send"), Stats("d-2", 40, rtt: 40, jitter: 5, loss: 0));
+        await app.RefreshAsync();
+        var browser = await app.App.CreateClientAsAsync(MonitorApp.Auth.Roles.SystemMonitor);
+        var page = await MonitorAppFactory.ParseAsync(await browser.GetAsync("/admin/dashboard"));
+
+        var rows = page.QuerySelectorAll("#card-quality-providers tbody tr").ToList();
+        Assert.Equal(["livekit", "daily_co"], rows.Select(r => r.GetAttribute("data-provider"))); // worst first, as the API
+        string Cells(int row) => string.Join(" | ", rows[row].Children.Select(c => string.Join(' ', c.TextContent.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries))));
+        // livekit: 1.77 and 4.31 → median (rank 1 of 2) 1.7, p10 1.7; one of two poor, by delay; send 1.7, receive 4.3.
+        Assert.Equal("LiveKit | 1.7 (1.7) | 50 % | 1.7 / 4.3 | delay", Cells(0));
+        Assert.Equal("Daily.co | 4.4 (4.4) | 0 % | 4.4 / 4.4 | —", Cells(1)); // 4.41 each
+
+        var refresh = await MonitorAppFactory.ParseAsync(await browser.HtmxGetAsync("/admin/dashboard?handler=Cards"));
+        Assert.Equal("true", refresh.QuerySelector("#card-quality-providers")!.GetAttribute("hx-swap-oob"));
+    }
+
+    [SkippableFact]
     public async Task AWindowThatIsNotOne_IsRefusedNamingIt()
     {
         await using var app = await IsolatedApp.StartAsync(provider);
