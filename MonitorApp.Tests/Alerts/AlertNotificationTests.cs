@@ -195,9 +195,13 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         var adminPage = await MonitorAppFactory.ParseAsync(await admin.GetAsync("/admin/dashboard"));
         Assert.NotNull(adminPage.QuerySelector("#card-alerts form.silence"));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/admin/dashboard?handler=Silence", new FormUrlEncodedContent(fields))).StatusCode);
-        var silenced = await admin.HtmxPostAsync(adminPage, "/admin/dashboard?handler=Silence", fields);
+        // The form brings the chart's view along (hx-include), and the cards that come back keep it.
+        Assert.Equal("#chart-view", adminPage.QuerySelector("#card-alerts form.silence")!.GetAttribute("hx-include"));
+        var silenced = await admin.HtmxPostAsync(adminPage, "/admin/dashboard?handler=Silence", new Dictionary<string, string>(fields) { ["range"] = "7d" });
         Assert.Equal(HttpStatusCode.OK, silenced.StatusCode);
-        Assert.Contains("Silenced until", (await MonitorAppFactory.ParseAsync(silenced)).QuerySelector("#card-alerts")!.TextContent);
+        var cards = await MonitorAppFactory.ParseAsync(silenced);
+        Assert.Contains("Silenced until", cards.QuerySelector("#card-alerts")!.TextContent);
+        Assert.Equal("Error rate, last 7 days", cards.QuerySelector("#card-error-chart h2")!.TextContent.Trim());
     }
 
     [SkippableFact]

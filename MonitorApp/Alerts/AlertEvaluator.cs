@@ -123,10 +123,11 @@ public sealed class AlertEvaluator(
                 .Where(c => options.Value.Rule(c.Rule).Enabled).ToList();
             var decided = conditions.Select(c => (c.Rule, c.Subject)).ToHashSet();
             // An alert no condition speaks for any more (its rule turned off, its service no longer configured) ends as a false
-            // one would. While the database is unreachable only that rule is decided: the rest keep their state.
+            // one would. While the database is unreachable only that rule is decided: the rest keep their state. A provider's
+            // quality that cannot be judged this round (too few windows, or not readable) keeps its state too.
             if (!snapshot.Stale)
             {
-                conditions.AddRange(states.Values.Where(s => !decided.Contains((s.Rule, s.Subject)))
+                conditions.AddRange(states.Values.Where(s => !decided.Contains((s.Rule, s.Subject)) && !AlertRules.Undecided(s, options.Value))
                     .Select(s => new AlertCondition(s.Rule, s.Subject, false, null, s.Threshold, "no longer evaluated (rule disabled or service removed)")));
             }
             foreach (var condition in conditions)
@@ -283,21 +284,22 @@ public sealed class AlertEvaluator(
 
     private static string Name(string rule, string subject) => subject.Length == 0 ? rule : $"{rule} {subject}";
 
-    /// <summary>One incident's: its rule, subject and the moment its condition began.</summary>
-    /// <summary>Each provider's last hour of measured quality (none while the database cannot be read: then only its own rule is decided).</summary>
-    private async Task<IReadOnlyList<Quality.ProviderQuality>> ProviderQualityAsync(MetricsSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>Each provider's last hour of measured quality; null when it cannot be read (the rule is then not decided this round).</summary>
+    private async Task<IReadOnlyList<Quality.ProviderQuality>?> ProviderQualityAsync(MetricsSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (snapshot.Stale)
-            return [];
+            return null;
         try
         {
             return (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
         }
         catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
         {
-            return [];
+            return null;
         }
     }
+
+    /// <summary>One incident's: its rule, subject and the moment its condition began.</summary>
 
     public static string Fingerprint(string rule, string subject, DateTime activeSince) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{rule}\n{subject}\n{activeSince.Ticks}")))[..16];

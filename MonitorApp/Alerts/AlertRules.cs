@@ -47,7 +47,15 @@ public static class AlertRules
     /// Every condition the snapshot decides. While the database is unreachable the other figures are the last good ones,
     /// not current: only <see cref="DatabaseUnreachable"/> is decided then, and the other alerts keep their state.
     /// </summary>
-    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<Quality.ProviderQuality> quality)
+    /// <summary>
+    /// An alert whose rule is on but not decided this round, which keeps its state: a provider's poor share (it is judged only
+    /// over enough windows, and only when the figures could be read).
+    /// </summary>
+    public static bool Undecided(AlertState state, AlertsOptions options) =>
+        state.Rule == QualityPoorShare && options.Rule(QualityPoorShare).Enabled && Sessions.WireNames.ProviderNames.Contains(state.Subject);
+
+    /// <param name="quality">Each provider's last hour, or null when it could not be read (no provider is judged then).</param>
+    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<Quality.ProviderQuality>? quality)
     {
         yield return new(DatabaseUnreachable, "", s.Stale, null, null, s.Stale ? $"database unreachable ({s.StaleReason})" : "database reachable");
         if (s.Stale)
@@ -77,15 +85,17 @@ public static class AlertRules
         foreach (var service in s.ExternalServices)
             yield return new(ServiceDown, service.Name, service.Status == "down", null, null, $"{service.DisplayName} is {service.Status}: {service.Detail}");
 
-        foreach (var provider in Sessions.WireNames.ProviderNames)
+        foreach (var provider in quality is null ? [] : Sessions.WireNames.ProviderNames)
         {
-            var figures = quality.FirstOrDefault(q => q.Provider == provider);
-            if (figures is not { PoorShare: { } share } || figures.Windows < t.QualityMinWindows)
+            var figures = quality!.FirstOrDefault(q => q.Provider == provider);
+            if (figures is not { PoorShare: { } share })
             {
-                yield return new(QualityPoorShare, provider, false, null, t.QualityPoorShareDegraded,
-                    $"{provider}: {figures?.Windows ?? 0} measured windows in the last hour, too few to judge (at least {t.QualityMinWindows})");
+                // No call measured in the whole hour: nothing is poor.
+                yield return new(QualityPoorShare, provider, false, null, t.QualityPoorShareDegraded, $"{provider}: no measured windows in the last hour");
                 continue;
             }
+            if (figures.Windows < t.QualityMinWindows)
+                continue; // too few to judge either way: an alert keeps its state (calls collapsing must not close it)
             yield return new(QualityPoorShare, provider, share > t.QualityPoorShareDegraded, share, t.QualityPoorShareDegraded,
                 $"{provider}: {Format.Percent(share)} of {figures.Windows} windows poor (MOS below 3.0) in the last hour, mostly {figures.MainReason ?? "none"} (degraded above {Format.Percent(t.QualityPoorShareDegraded)})");
         }

@@ -13,6 +13,7 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
 
     private readonly ConcurrentDictionary<string, (DateTime GeneratedAt, object Value)> cache = new(StringComparer.Ordinal);
 
+    /// <summary>The value of <paramref name="key"/> (a family and a name: <c>hourly:checkout</c>) as of <paramref name="snapshot"/>.</summary>
     public async Task<T> GetAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
     {
         var known = cache.TryGetValue(key, out var entry);
@@ -30,7 +31,13 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
             return (T)entry.Value;
         }
         if (cache.Count >= MaxCached)
-            cache.Clear();
+        {
+            // Only a family whose keys come from the asker (one service's chart each) can fill it: that family makes room,
+            // and the fixed figures (kept to stand in while the database is down) stay.
+            var family = key[..(key.IndexOf(':') + 1)];
+            foreach (var old in cache.Keys.Where(k => k.StartsWith(family, StringComparison.Ordinal)))
+                cache.TryRemove(old, out _);
+        }
         cache[key] = (snapshot.GeneratedAt, value);
         return value;
     }

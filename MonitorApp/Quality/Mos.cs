@@ -44,7 +44,7 @@ public static class Mos
         _ => ConnectionQuality.Poor,
     };
 
-    /// <summary>The E-model's delay impairment for an effective one-way delay of <paramref name="d"/> ms.</summary>
+    /// <summary>The simplified model's delay impairment for its effective delay <paramref name="d"/> (round trip + 2·jitter + 10 ms, as the issue defines it).</summary>
     private static double DelayCost(double d) => d < 160 ? d / 40 : (d - 120) / 10;
 
     public static string Name(this MosReason reason) => reason switch

@@ -52,7 +52,10 @@ public sealed class QualityBin
     public long Jitter { get; set; }
 
     /// <summary>The first bin of fair windows: the bins below it hold the poor ones (MOS &lt; 3.0), exactly.</summary>
-    public const int FirstFairBin = 30;
+    public const int FirstFairBin = (int)(Mos.Fair * 10);
+
+    /// <summary>The level of a bin given by its lower edge (as the figures give medians): the level of its middle.</summary>
+    public static ConnectionQuality LevelOfBin(double lowerEdge) => Mos.LevelOf(lowerEdge + 0.05);
 
     /// <summary>⌊MOS × 10⌋, a poor window never rounded up into the fair bins.</summary>
     public static int BinOf(double mos)

@@ -93,7 +93,8 @@ internal static class StatsStore
             {
                 WidthMinutes = g.Key.Width, StartMinute = g.Key.Start, Provider = g.Key.Provider, Direction = g.Key.Direction, Bin = g.Key.Bin,
                 Windows = g.Count(), Relayed = g.Count(b => b.Window.Relay == true),
-                Loss = g.Count(b => b.Window.Reason == "loss"), Delay = g.Count(b => b.Window.Reason == "delay"), Jitter = g.Count(b => b.Window.Reason == "jitter"),
+                Loss = g.Count(b => b.Window.Reason == MosReason.Loss.Name()), Delay = g.Count(b => b.Window.Reason == MosReason.Delay.Name()),
+                Jitter = g.Count(b => b.Window.Reason == MosReason.Jitter.Name()),
             })
             .ToList();
         await AddBinsAsync(db, bins, cancellationToken);

@@ -127,6 +127,14 @@ public sealed class IndexModel(
         return Partial("_Cards", this);
     }
 
+    /// <summary>The wall screen's refresh: the cards, in the chart's view its address asked for.</summary>
+    public string PollUrl() => Url.Page("Index", "Cards", new
+    {
+        kiosk = "1",
+        range = Range == MetricsWindow.Day ? null : Range.Name(),
+        service = ChartService,
+    })!;
+
     /// <summary>The dashboard's own address for a chart view (defaults left out), as a link to it or the browser's history has it.</summary>
     public string PageUrl(MetricsWindow range, string? service) => Url.Page("Index", new
     {
@@ -136,12 +144,13 @@ public sealed class IndexModel(
     })!;
 
     /// <summary>The silence form of the alerts card (htmx, antiforgery header from the page): answers with the cards.</summary>
-    public async Task<IActionResult> OnPostSilenceAsync(string? rule, string? service, int? durationMinutes, string? comment,
+    public async Task<IActionResult> OnPostSilenceAsync(string? rule, string? subject, int? durationMinutes, string? comment,
         [FromServices] Data.MonitorDbContext db, CancellationToken cancellationToken)
     {
         if (!CanSilence)
             return Forbid();
-        var request = new SilenceRequest(rule, durationMinutes, comment, string.IsNullOrEmpty(service) ? null : service);
+        ReadChartView(); // the chart's view came along with the form: the cards answered keep it
+        var request = new SilenceRequest(rule, durationMinutes, comment, string.IsNullOrEmpty(subject) ? null : subject);
         var errors = Silences.Validate(request);
         if (errors.Count == 0)
         {
