@@ -123,11 +123,10 @@ public sealed class AlertEvaluator(
                 .Where(c => options.Value.Rule(c.Rule).Enabled).ToList();
             var decided = conditions.Select(c => (c.Rule, c.Subject)).ToHashSet();
             // An alert no condition speaks for any more (its rule turned off, its service no longer configured) ends as a false
-            // one would. While the database is unreachable only that rule is decided: the rest keep their state. A provider's
-            // quality that cannot be judged this round (too few windows, or not readable) keeps its state too.
+            // one would. While the database is unreachable only that rule is decided: the rest keep their state.
             if (!snapshot.Stale)
             {
-                conditions.AddRange(states.Values.Where(s => !decided.Contains((s.Rule, s.Subject)) && !AlertRules.Undecided(s, options.Value))
+                conditions.AddRange(states.Values.Where(s => !decided.Contains((s.Rule, s.Subject)))
                     .Select(s => new AlertCondition(s.Rule, s.Subject, false, null, s.Threshold, "no longer evaluated (rule disabled or service removed)")));
             }
             foreach (var condition in conditions)
@@ -151,9 +150,11 @@ public sealed class AlertEvaluator(
 
     private void Step(Round round, AlertCondition c, AlertState? state)
     {
+        if (c.Holds is not { } holds)
+            return; // not judged this round: the alert keeps its state
         var rule = options.Value.Rule(c.Rule);
         var name = Name(c.Rule, c.Subject);
-        if (c.Holds)
+        if (holds)
         {
             if (state is null)
             {

@@ -6,10 +6,11 @@ namespace MonitorApp.Alerts;
 public sealed record AlertRule(string Name, HealthLevel Severity, string Watches);
 
 /// <summary>
-/// A rule's condition at one evaluation, for one subject (the service for <c>service_down</c>, else empty):
-/// whether it holds, the figure and the threshold it was judged against, and the reason in words.
+/// A rule's condition at one evaluation, for one subject (the service for <c>service_down</c>, the provider for
+/// <c>quality_poor_share</c>, else empty): whether it holds — null when it cannot be judged this round, and the alert keeps
+/// its state — the figure and the threshold it was judged against, and the reason in words.
 /// </summary>
-public sealed record AlertCondition(string Rule, string Subject, bool Holds, double? Value, double? Threshold, string Reason);
+public sealed record AlertCondition(string Rule, string Subject, bool? Holds, double? Value, double? Threshold, string Reason);
 
 /// <summary>The shipped rules, written once; their conditions are the health verdict's own thresholds.</summary>
 public static class AlertRules
@@ -47,13 +48,6 @@ public static class AlertRules
     /// Every condition the snapshot decides. While the database is unreachable the other figures are the last good ones,
     /// not current: only <see cref="DatabaseUnreachable"/> is decided then, and the other alerts keep their state.
     /// </summary>
-    /// <summary>
-    /// An alert whose rule is on but not decided this round, which keeps its state: a provider's poor share (it is judged only
-    /// over enough windows, and only when the figures could be read).
-    /// </summary>
-    public static bool Undecided(AlertState state, AlertsOptions options) =>
-        state.Rule == QualityPoorShare && options.Rule(QualityPoorShare).Enabled && Sessions.WireNames.ProviderNames.Contains(state.Subject);
-
     /// <param name="quality">Each provider's last hour, or null when it could not be read (no provider is judged then).</param>
     public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<Quality.ProviderQuality>? quality)
     {
@@ -85,9 +79,14 @@ public static class AlertRules
         foreach (var service in s.ExternalServices)
             yield return new(ServiceDown, service.Name, service.Status == "down", null, null, $"{service.DisplayName} is {service.Status}: {service.Detail}");
 
-        foreach (var provider in quality is null ? [] : Sessions.WireNames.ProviderNames)
+        foreach (var provider in Sessions.WireNames.ProviderNames)
         {
-            var figures = quality!.FirstOrDefault(q => q.Provider == provider);
+            if (quality is null)
+            {
+                yield return new(QualityPoorShare, provider, null, null, t.QualityPoorShareDegraded, $"{provider}: measured quality could not be read");
+                continue;
+            }
+            var figures = quality.FirstOrDefault(q => q.Provider == provider);
             if (figures is not { PoorShare: { } share })
             {
                 // No call measured in the whole hour: nothing is poor.
@@ -95,7 +94,12 @@ public static class AlertRules
                 continue;
             }
             if (figures.Windows < t.QualityMinWindows)
-                continue; // too few to judge either way: an alert keeps its state (calls collapsing must not close it)
+            {
+                // Too few to judge either way: an alert keeps its state (calls collapsing must not close it).
+                yield return new(QualityPoorShare, provider, null, null, t.QualityPoorShareDegraded,
+                    $"{provider}: {figures.Windows} measured windows in the last hour, too few to judge (at least {t.QualityMinWindows})");
+                continue;
+            }
             yield return new(QualityPoorShare, provider, share > t.QualityPoorShareDegraded, share, t.QualityPoorShareDegraded,
                 $"{provider}: {Format.Percent(share)} of {figures.Windows} windows poor (MOS below 3.0) in the last hour, mostly {figures.MainReason ?? "none"} (degraded above {Format.Percent(t.QualityPoorShareDegraded)})");
         }

@@ -87,7 +87,7 @@ public sealed class Retention(
         await db.SessionQualityCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
         // A session's stats windows go with it (cascade). The minute bins serve only the last hour: kept two days;
         // the hour bins serve up to 7 days: kept as long as the longest window any figure shows.
-        var nowMinute = (now.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
+        var nowMinute = TimeBuckets.Minute(now);
         var minuteBinsBefore = nowMinute - (long)TimeSpan.FromDays(2).TotalMinutes;
         var hourBinsBefore = nowMinute - (long)TimeSpan.FromDays(Metrics.MetricsWindows.LongestDays).TotalMinutes;
         await db.QualityBins.Where(b => b.WidthMinutes == Quality.QualityBin.Minute && b.StartMinute < minuteBinsBefore).ExecuteDeleteAsync(cancellationToken);

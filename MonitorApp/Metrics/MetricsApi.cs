@@ -148,19 +148,17 @@ public static class MetricsApi
     }
 
     private static async Task<Results<Ok<ErrorRateSeries>, ValidationProblem>> ErrorRateAsync(
-        string? hours, string? service, MetricsSnapshotService snapshots, ServiceFigures services, IOptions<HealthOptions> health, Alerts.AlertBoard alerts, CancellationToken ct)
+        string? hours, string? service, ServiceFigures services, Alerts.AlertBoard alerts, CancellationToken ct)
     {
         var count = 24;
         var errors = new Dictionary<string, string[]>();
         if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
             errors["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."];
-        if (service is not null && Api.DisplayNames.Problem(service) is { } problem)
-            errors["service"] = [$"'{service}' is not a service name: {problem}"];
+        if (service is not null && ServiceFigures.NameProblem(service) is { } problem)
+            errors["service"] = [problem];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        var snapshot = service is null ? await snapshots.GetAsync(ct) : await services.ForServiceAsync(service, ct);
-        // The alert marks are the whole platform's: they stay off a single service's chart.
-        return TypedResults.Ok(ToErrorRate(snapshot, count, health.Value, service is null ? alerts.Current.FiringHours : null));
+        return TypedResults.Ok(await services.ErrorRateAsync(service, count, alerts.Current.FiringHours, ct));
     }
 
     private static async Task<Results<Ok<ServicesMetrics>, ValidationProblem>> ServicesAsync(string? window, ServiceFigures services, CancellationToken ct)

@@ -48,6 +48,20 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
         return snapshot with { Hourly = hourly };
     }
 
+    /// <summary>
+    /// The hourly error-rate series as the API and the dashboard's chart carry it: the whole platform's with the hours an alert
+    /// fired in, or one service's alone (the alert marks are the platform's, so they stay off it).
+    /// </summary>
+    public async Task<ErrorRateSeries> ErrorRateAsync(string? service, int hours, IReadOnlySet<DateTime> alertHours, CancellationToken cancellationToken)
+    {
+        var snapshot = service is null ? await snapshots.GetAsync(cancellationToken) : await ForServiceAsync(service, cancellationToken);
+        return MetricsApi.ToErrorRate(snapshot, hours, health.Value, service is null ? alertHours : null);
+    }
+
+    /// <summary>Why <paramref name="service"/> (a query parameter) is not a service name, for a ProblemDetails; null when it is one.</summary>
+    public static string? NameProblem(string service) =>
+        Api.DisplayNames.Problem(service) is { } problem ? $"'{service}' is not a service name: {problem}" : null;
+
     public static HealthLevel LevelOf(RollupTotals totals, HealthOptions t)
     {
         if (totals.Requests == 0)

@@ -40,7 +40,7 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
         var snapshot = await snapshots.GetAsync(cancellationToken);
         var rows = await cache.GetAsync("quality:" + window.Name(), snapshot, async db =>
         {
-            var nowMinute = (snapshot.GeneratedAt.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
+            var nowMinute = Data.TimeBuckets.Minute(snapshot.GeneratedAt);
             var (width, from) = window == MetricsWindow.Hour
                 ? (QualityBin.Minute, nowMinute - 59)
                 : (QualityBin.Hour, nowMinute - nowMinute % 60 - ((long)window.Length().TotalHours - 1) * 60);

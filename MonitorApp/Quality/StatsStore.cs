@@ -30,7 +30,9 @@ internal static class StatsStore
         if (batch.Count == 0)
             return [];
 
-        var ids = batch.Select(e => e.SessionId).Distinct().ToList();
+        // Each measured session's latest window in the batch (grouped once: a batch may hold 5,000 windows of 5,000 sessions).
+        var latestOf = batch.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.Max(e => e.At));
+        var ids = latestOf.Keys.ToList();
         var from = batch.Min(e => e.At) - QualityWindow;
         var stored = await db.SessionStats.AsNoTracking()
             .Where(s => ids.Contains(s.SessionId) && s.At > from)
@@ -54,10 +56,9 @@ internal static class StatsStore
         }
 
         var windows = stored.Select(s => (s.SessionId, s.At, s.Mos)).Concat(added.Select(a => (a.SessionId, a.At, a.Mos))).ToLookup(w => w.SessionId);
-        foreach (var sessionId in ids)
+        foreach (var (sessionId, latest) in latestOf)
         {
             var session = sessions[sessionId];
-            var latest = batch.Where(e => e.SessionId == sessionId).Max(e => e.At);
             // As of the session's latest quality: a window arriving late still counts if it falls in that minute.
             var asOf = session.QualityAt is { } qualityAt && qualityAt > latest ? qualityAt : latest;
             var lastMinute = windows[sessionId].Where(w => w.At > asOf - QualityWindow && w.At <= asOf).ToList();
@@ -84,7 +85,7 @@ internal static class StatsStore
         var bins = added
             .SelectMany(w => new[] { QualityBin.Minute, QualityBin.Hour }.Select(width =>
             {
-                var minute = (w.At.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
+                var minute = TimeBuckets.Minute(w.At);
                 return (Key: (Width: width, Start: minute - minute % width, Provider: sessions[w.SessionId].Provider.Name(), w.Direction, Bin: QualityBin.BinOf(w.Mos)), Window: w);
             }))
             .GroupBy(b => b.Key)

@@ -128,20 +128,13 @@ public sealed class IndexModel(
     }
 
     /// <summary>The wall screen's refresh: the cards, in the chart's view its address asked for.</summary>
-    public string PollUrl() => Url.Page("Index", "Cards", new
-    {
-        kiosk = "1",
-        range = Range == MetricsWindow.Day ? null : Range.Name(),
-        service = ChartService,
-    })!;
+    public string PollUrl() => Url.Page("Index", "Cards", ViewValues(Range, ChartService))!;
 
     /// <summary>The dashboard's own address for a chart view (defaults left out), as a link to it or the browser's history has it.</summary>
-    public string PageUrl(MetricsWindow range, string? service) => Url.Page("Index", new
-    {
-        kiosk = Kiosk ? "1" : null,
-        range = range == MetricsWindow.Day ? null : range.Name(),
-        service,
-    })!;
+    public string PageUrl(MetricsWindow range, string? service) => Url.Page("Index", ViewValues(range, service))!;
+
+    private object ViewValues(MetricsWindow range, string? service) =>
+        new { kiosk = Kiosk ? "1" : null, range = range == MetricsWindow.Day ? null : range.Name(), service };
 
     /// <summary>The silence form of the alerts card (htmx, antiforgery header from the page): answers with the cards.</summary>
     public async Task<IActionResult> OnPostSilenceAsync(string? rule, string? subject, int? durationMinutes, string? comment,
@@ -208,8 +201,8 @@ public sealed class IndexModel(
         }
         if (ServiceParameter?.Trim() is { Length: > 0 } service)
         {
-            if (Api.DisplayNames.Problem(service) is { } problem)
-                ChartViewErrors["service"] = [$"'{service}' is not a service name: {problem}"];
+            if (ServiceFigures.NameProblem(service) is { } problem)
+                ChartViewErrors["service"] = [problem];
             else
                 ChartService = service;
         }
@@ -218,19 +211,18 @@ public sealed class IndexModel(
     private async Task LoadChartAsync(CancellationToken cancellationToken)
     {
         var hours = (int)Range.Length().TotalHours;
-        // The alert marks are the whole platform's: they stay off a single service's chart (as in the API).
-        ErrorRate = MetricsApi.ToErrorRate(Snapshot, hours, Thresholds, Alerts.FiringHours);
         try
         {
+            ErrorRate = await serviceFigures.ErrorRateAsync(ChartService, hours, Alerts.FiringHours, cancellationToken);
             var lastDay = await serviceFigures.ByServiceAsync(lastDay: true, cancellationToken);
             ServiceChoices = lastDay.Rows.Select(r => r.Service).Append(ChartService).OfType<string>()
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            if (ChartService is not null)
-                ErrorRate = MetricsApi.ToErrorRate(await serviceFigures.ForServiceAsync(ChartService, cancellationToken), hours, Thresholds);
         }
         catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
         {
+            // Never read yet and the database is down: the platform's own series is in the snapshot; one service's is unknown.
             ServiceChoices = ChartService is null ? [] : [ChartService];
+            ErrorRate = MetricsApi.ToErrorRate(Snapshot, hours, Thresholds, Alerts.FiringHours);
             if (ChartService is not null)
             {
                 ChartUnknown = "database unreachable";
