@@ -14,6 +14,7 @@ public static class WebDefaults
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddMonitorOpenApi(); // Api/OpenApiSetup.cs
         services.AddRazorPages();
+        services.AddHostedService<IdleMemoryTrim>();
         return services;
     }
 }
