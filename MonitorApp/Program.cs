@@ -88,6 +88,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddRateLimits();
     builder.Services.AddDemo(builder.Configuration);
     builder.Services.AddDashboard();
+    builder.Services.AddIdleMemoryTrim(); // after a burst of work, once quiet, memory goes back to the system (Web/IdleMemoryTrim.cs)
 }
 
 public partial class Program;

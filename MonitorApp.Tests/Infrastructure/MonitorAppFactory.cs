@@ -38,6 +38,7 @@ public class MonitorAppFactory(TestDatabase database, IReadOnlyDictionary<string
         builder.UseSetting("RateLimits:SignInsPerAddressPerMinute", "1000000");
         // Tests sign in as a SUPER_ADMIN with a password alone; MfaTests turn the requirement on.
         builder.UseSetting("Auth:RequireMfaForSuperAdmin", "false");
+        builder.UseSetting("Memory:TrimAfterBursts", "false"); // process-wide; many hosts share a test process
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (time is not null)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
 
 namespace MonitorApp.Web;
 
@@ -8,27 +10,38 @@ namespace MonitorApp.Web;
 /// a later collection happens to need less — which in a quiet process may never come (measured: 250 MB resident after
 /// 500,000 events where 14 MB were live). After a burst followed by a quiet interval (<see cref="TrimDecision"/>), one
 /// aggressive, compacting collection returns the free regions and <c>malloc_trim</c> the free native pages.
-/// Steady traffic, light or heavy, never triggers it.
 /// It watches the real process on the real clock (not the injected TimeProvider: a test's fake clock says nothing about memory).
+/// Off with <c>Memory:TrimAfterBursts=false</c>.
 /// </summary>
-public sealed class IdleMemoryTrim(ILogger<IdleMemoryTrim> logger) : BackgroundService
+public sealed class IdleMemoryTrim(IOptions<MemoryOptions> options, ILogger<IdleMemoryTrim> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.TrimAfterBursts)
+            return;
         using var timer = new PeriodicTimer(Interval);
         var decision = new TrimDecision(GC.GetTotalAllocatedBytes());
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (!decision.After(GC.GetTotalAllocatedBytes()))
+                if (!decision.ShouldTrim(GC.GetTotalAllocatedBytes()))
                     continue;
-                var before = Environment.WorkingSet;
-                var native = Trim();
-                logger.LogDebug("A burst is over: resident {Before} MB → {After} MB (native pages trimmed: {Native})",
-                    before >> 20, Environment.WorkingSet >> 20, native);
+                try
+                {
+                    var before = Environment.WorkingSet;
+                    var watch = Stopwatch.StartNew();
+                    var native = Trim();
+                    logger.LogInformation("A burst of work is over; memory given back in {Ms} ms: resident {Before} MB → {After} MB (native pages: {Native})",
+                        watch.ElapsedMilliseconds, before >> 20, Environment.WorkingSet >> 20,
+                        native switch { true => "released", false => "none free", null => "not trimmed on this C library" });
+                }
+                catch (Exception ex) // best effort: never worth stopping the app for
+                {
+                    logger.LogWarning(ex, "Giving memory back after a burst failed; the app goes on as it is");
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -38,56 +51,24 @@ public sealed class IdleMemoryTrim(ILogger<IdleMemoryTrim> logger) : BackgroundS
 
     /// <summary>
     /// An aggressive, compacting full collection (free regions decommitted), then glibc's free pages back to the system.
-    /// Returns whether the native part ran (false off Linux, or on a C library without <c>malloc_trim</c>, e.g. musl).
+    /// Returns whether <c>malloc_trim</c> released any; null where there is none (off Linux, or a C library without it, e.g. musl).
     /// </summary>
-    public static bool Trim()
+    public static bool? Trim()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (!OperatingSystem.IsLinux())
-            return false;
+            return null;
         try
         {
-            MallocTrim(0);
-            return true;
+            return MallocTrim(0) == 1;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false;
+            return null;
         }
     }
 
+    /// <summary>glibc: <c>int malloc_trim(size_t pad)</c>, 1 when memory was released. (.NET maps "libc" to libc.so.6.)</summary>
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
-}
-
-/// <summary>
-/// When to trim: in the first quiet interval (under <see cref="QuietBytes"/> allocated) after a burst — a run of busy
-/// intervals that allocated <see cref="BurstBytes"/> or more in all. Light traffic (every interval quiet) and heavy steady
-/// traffic (none quiet) never trim. Fed the process's allocated-bytes total at each interval's end.
-/// </summary>
-public sealed class TrimDecision(long allocatedAtStart)
-{
-    /// <summary>A burst: an ingestion load, not the steady work of pollers (a dashboard refresh allocates well under a megabyte).</summary>
-    public const long BurstBytes = 256L * 1024 * 1024;
-
-    /// <summary>A quiet interval: the steady work of many pollers and the 5-s snapshot, not an ingestion load.</summary>
-    public const long QuietBytes = 16L * 1024 * 1024;
-
-    private long previous = allocatedAtStart;
-    private long busyRun;
-
-    /// <summary>True when it is time to trim.</summary>
-    public bool After(long allocatedTotal)
-    {
-        var inInterval = allocatedTotal - previous;
-        previous = allocatedTotal;
-        if (inInterval >= QuietBytes)
-        {
-            busyRun += inInterval;
-            return false;
-        }
-        var burstOver = busyRun >= BurstBytes;
-        busyRun = 0;
-        return burstOver;
-    }
 }

@@ -14,6 +14,13 @@ public static class WebDefaults
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddMonitorOpenApi(); // Api/OpenApiSetup.cs
         services.AddRazorPages();
+        return services;
+    }
+
+    /// <summary>After a burst of work, once quiet, the memory it left committed goes back to the system (<see cref="IdleMemoryTrim"/>).</summary>
+    public static IServiceCollection AddIdleMemoryTrim(this IServiceCollection services)
+    {
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section);
         services.AddHostedService<IdleMemoryTrim>();
         return services;
     }

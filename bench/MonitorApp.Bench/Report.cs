@@ -41,7 +41,7 @@ internal static class Report
                      "with a SYSTEM_MONITOR token, the dashboard refresh (`/admin/dashboard?handler=Cards`, as htmx sends it) with a sign-in cookie. " +
                      "Database transactions per second from PostgreSQL's own counter (`pg_stat_database`), background work included, " +
                      "with 1 and with 200 pollers of `/current`. Then session ingestion over HTTP (4 clients × 5,000-event batches of new sessions) " +
-                     "and the process's resident memory (VmRSS) 10 s after it.");
+                     $"and the process's resident memory (VmRSS) {HttpBench.Settle(smoke).TotalSeconds:0} s after it (what a burst left committed is given back once the process is quiet: README \"Memory\").");
         b.AppendLine();
         b.AppendLine("| database | sessions | `/healthz` | `/current` (÷ healthz) | refresh (÷ healthz) | db transactions/s: 1 poller → 200 | HTTP ingestion | memory: idle → after ingestion (peak) | after ingestion: own / mapped files / shared |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
