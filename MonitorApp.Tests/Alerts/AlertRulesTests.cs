@@ -163,4 +163,13 @@ public sealed class SilenceTests
         Assert.Equal(["comment"], Silences.Validate(new SilenceRequest(AlertRules.ServiceDown, 10, "why\u202E", "livekit")).Keys);
         Assert.Empty(Silences.Validate(new SilenceRequest(AlertRules.ServiceDown, 10, "vendor incident 🚧 #4711", "livekit")));
     }
+
+    [Fact]
+    public void AQualitySilence_NamesAVideoProviderAsIngestionSpellsIt_ElseItWouldSilenceNothing()
+    {
+        Assert.Empty(Silences.Validate(new SilenceRequest(AlertRules.QualityPoorShare, 10, "LiveKit region incident", "livekit")));
+        var errors = Silences.Validate(new SilenceRequest(AlertRules.QualityPoorShare, 10, "LiveKit region incident", "LiveKit"));
+        Assert.StartsWith("'LiveKit' is not a video provider: use ", Assert.Single(errors["service"]));
+        Assert.Contains("livekit", errors["service"][0]);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class CommandLineProcessTests
     [Fact]
     public async Task TheDockerImagesHealthCheck_IsTheAppItself_HealthyWhileItAnswers_UnhealthyWhenItIsGone()
     {
-        var dockerfile = await File.ReadAllTextAsync(Path.Combine(AppProcess.RepositoryRoot, "Dockerfile"));
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "Dockerfile"));
         var runtime = dockerfile[dockerfile.IndexOf(" AS runtime", StringComparison.Ordinal)..];
         Assert.DoesNotContain("apt-get", runtime); // nothing added to the runtime image (curl was)
         var check = System.Text.RegularExpressions.Regex.Match(runtime, @"HEALTHCHECK[^\n]*\\\s*\n\s*CMD (\[.*\])");

@@ -201,14 +201,11 @@ public sealed class AppProcess : IAsyncDisposable
         return start;
     }
 
-    /// <summary>The repository's root folder (this test assembly runs from …/MonitorApp.Tests/bin/&lt;Configuration&gt;/&lt;tfm&gt;/).</summary>
-    public static string RepositoryRoot => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.FullName;
-
     /// <summary>MonitorApp.dll as built beside this test assembly's configuration (bin/Debug or bin/Release).</summary>
     private static string BuiltApp()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-        return Path.Combine(RepositoryRoot, "MonitorApp", "bin", testBin.Parent!.Name, testBin.Name, "MonitorApp.dll");
+        return Path.Combine(Repository.Root, "MonitorApp", "bin", testBin.Parent!.Name, testBin.Name, "MonitorApp.dll");
     }
 
     public static int FreePort()

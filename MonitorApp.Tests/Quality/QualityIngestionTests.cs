@@ -15,9 +15,28 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     private static object Started(string id, string provider, int secondsAgo = 600) =>
         new { session_id = id, type = "started", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), category = "Career", provider };
 
-    private static object Stats(string id, int secondsAgo, double rtt, double jitter, double loss, string direction = "receive", string kind = "audio", bool relay = false) =>
+    private static object Stats(string id, int secondsAgo, double rtt, double jitter, double loss, string direction = "receive", string kind = "audio", bool? relay = false) =>
         new { session_id = id, type = "stats", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), direction, kind, window_seconds = 10,
               packet_loss_pct = loss, rtt_ms = rtt, jitter_ms = jitter, relay, provider_level = "good" };
+
+    [SkippableFact]
+    public async Task AStatsEvent_CarryingAJudgedQuality_IsRefused_ItsQualityIsMeasured()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("q-1", "livekit"));
+        var response = await app.Ingest.PostAsJsonAsync("/api/ingest/session-events", new
+        {
+            events = new object[]
+            {
+                new { session_id = "q-1", type = "stats", at = IsolatedApp.Iso(T0), direction = "receive", kind = "audio", window_seconds = 10,
+                      packet_loss_pct = 0, rtt_ms = 40, jitter_ms = 5, quality = "excellent" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(["events[0].quality"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(0, await app.App.WithDbAsync(db => Task.FromResult(db.SessionStats.Count())));
+    }
 
     [SkippableFact]
     public async Task AStatsEvent_IsValidatedLikeEveryOther_NamingEachField()
@@ -136,6 +155,62 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
         var sorted = values.Order().ToList();
         var rank = Math.Max(1, (sorted.Count * percent + 99) / 100);
         return Math.Floor(sorted[rank - 1] * 10) / 10;
+    }
+
+    [SkippableFact]
+    public async Task RelayShare_IsOfTheWindowsThatSaid_AndUnknownWhenNoneDid()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("r-1", "livekit"), Started("r-2", "daily_co"));
+        // livekit: 2 relayed and 6 not, 12 that do not say; daily_co: none says.
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 20)
+            .Select(i => Stats("r-1", 400 - i * 10, rtt: 40, jitter: 5, loss: 0, relay: i < 2 ? true : i < 8 ? false : null))
+            .Concat(Enumerable.Range(0, 5).Select(i => Stats("r-2", 400 - i * 10, rtt: 40, jitter: 5, loss: 0, relay: null)))
+            .ToArray());
+        await app.RefreshAsync();
+
+        var providers = (await app.GetJsonAsync("/api/admin/metrics/quality?window=1h")).GetProperty("providers").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("provider").GetString()!);
+        Assert.Equal(20, providers["livekit"].GetProperty("windows").GetInt64());
+        Assert.Equal(0.25, providers["livekit"].GetProperty("relay_share").GetDouble());
+        Assert.Equal(JsonValueKind.Null, providers["daily_co"].GetProperty("relay_share").ValueKind);
+        Assert.Equal("no window in 1h said whether it went through a relay", providers["daily_co"].GetProperty("unknown").GetProperty("relay_share").GetString());
+    }
+
+    [SkippableFact]
+    public async Task QualityPoorShare_APendingAlertStartsOver_WhenARoundCannotJudgeIt()
+    {
+        var settings = new Dictionary<string, string?>();
+        foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
+            settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
+        settings["Alerts:Rules:quality_poor_share:For"] = "00:10:00";
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(settings));
+        async Task<string[]> StatesAsync()
+        {
+            var rule = MonitorApp.Tests.Alerts.AlertSteps.Rule(await app.GetJsonAsync("/api/admin/alerts"), MonitorApp.Alerts.AlertRules.QualityPoorShare);
+            return rule.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("state").GetString()!).ToArray();
+        }
+
+        // 30 windows, 9 poor (30 %): 15 of them (the 9 poor among them) all in one minute 57 minutes ago, 15 good just now.
+        await app.PostSessionEventsAsync(Started("p-1", "livekit", secondsAgo: 3600));
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 15)
+            .Select(i => i < 9 ? Stats("p-1", 57 * 60 + i, rtt: 400, jitter: 60, loss: 8) : Stats("p-1", 57 * 60 + i, rtt: 40, jitter: 5, loss: 0))
+            .Concat(Enumerable.Range(0, 15).Select(i => Stats("p-1", 30 + i * 10, rtt: 40, jitter: 5, loss: 0)))
+            .ToArray());
+        await MonitorApp.Tests.Alerts.AlertSteps.EvaluateAsync(app);
+        Assert.Equal(["pending"], await StatesAsync());
+
+        // Minute by minute, the 15 old windows leave the hour together: 15 left are too few to judge. The pending alert
+        // does not wait there with its old start …
+        await MonitorApp.Tests.Alerts.AlertSteps.PassAsync(app, TimeSpan.FromMinutes(11));
+        Assert.Empty(await StatesAsync());
+
+        // … so when the share is high again (12 of 45 poor), it is pending from now, not firing at once 11 minutes after it began.
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 30)
+            .Select(i => i < 12 ? Stats("p-1", -650 + i * 10, rtt: 400, jitter: 60, loss: 8) : Stats("p-1", -650 + i * 10, rtt: 40, jitter: 5, loss: 0))
+            .ToArray());
+        await MonitorApp.Tests.Alerts.AlertSteps.EvaluateAsync(app);
+        Assert.Equal(["pending"], await StatesAsync());
     }
 
     [SkippableFact]

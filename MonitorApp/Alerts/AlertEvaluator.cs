@@ -150,10 +150,16 @@ public sealed class AlertEvaluator(
 
     private void Step(Round round, AlertCondition c, AlertState? state)
     {
-        if (c.Holds is not { } holds)
-            return; // not judged this round: the alert keeps its state
-        var rule = options.Value.Rule(c.Rule);
         var name = Name(c.Rule, c.Subject);
+        if (c.Holds is not { } holds)
+        {
+            // Not judged this round (too little to judge by): a firing alert keeps firing — calls collapsing must not close
+            // it — but a pending one starts over, as For means the condition held at every round in between.
+            if (state is { State: AlertState.Pending })
+                NoLongerPending(round, state, name, c.Reason);
+            return;
+        }
+        var rule = options.Value.Rule(c.Rule);
         if (holds)
         {
             if (state is null)
@@ -177,14 +183,19 @@ public sealed class AlertEvaluator(
             return;
         if (state.State == AlertState.Pending)
         {
-            round.Db.AlertStates.Remove(state);
-            round.Event(TimelineEvent.Alert, name, AlertState.Inactive, AlertState.Pending, $"{name} no longer pending", c.Reason);
+            NoLongerPending(round, state, name, c.Reason);
             return;
         }
         (state.Value, state.Reason) = (c.Value, c.Reason);
         state.ClearSince ??= round.Now;
         if (round.Now - state.ClearSince >= rule.KeepFiringFor)
             Resolve(round, state);
+    }
+
+    private static void NoLongerPending(Round round, AlertState state, string name, string reason)
+    {
+        round.Db.AlertStates.Remove(state);
+        round.Event(TimelineEvent.Alert, name, AlertState.Inactive, AlertState.Pending, $"{name} no longer pending", reason);
     }
 
     private static void Fire(Round round, AlertState state)

@@ -34,7 +34,7 @@ public static class AlertRules
         new(DatabaseUnreachable, HealthLevel.Critical, "the figures cannot be read from the database"),
         new(PoolSaturated, HealthLevel.Degraded, "database pool use at or above Health:PoolUsageDegraded, or requests waiting for a connection"),
         new(QualityPoorShare, HealthLevel.Degraded,
-            "a video provider's share of poor windows (MOS below 3.0) in the last hour above Health:QualityPoorShareDegraded, over at least Health:QualityMinWindows windows (one alert per provider)"),
+            $"a video provider's share of poor windows ({Quality.Mos.PoorMeans}) in the last hour above Health:QualityPoorShareDegraded, over at least Health:QualityMinWindows windows (one alert per provider)"),
     ];
 
     /// <summary>The rules with one alert per subject (an external service, a video provider), which a silence may narrow to one.</summary>
@@ -101,7 +101,7 @@ public static class AlertRules
                 continue;
             }
             yield return new(QualityPoorShare, provider, share > t.QualityPoorShareDegraded, share, t.QualityPoorShareDegraded,
-                $"{provider}: {Format.Percent(share)} of {figures.Windows} windows poor (MOS below 3.0) in the last hour, mostly {figures.MainReason ?? "none"} (degraded above {Format.Percent(t.QualityPoorShareDegraded)})");
+                $"{provider}: {Format.Percent(share)} of {figures.Windows} windows poor ({Quality.Mos.PoorMeans}) in the last hour, mostly {figures.MainReason ?? "none"} (degraded above {Format.Percent(t.QualityPoorShareDegraded)})");
         }
     }
 }

@@ -86,6 +86,15 @@ public static class HealthEvaluator
     public static HealthLevel ErrorRateLevel(double rate, HealthOptions thresholds) =>
         rate > thresholds.ErrorRateCritical ? HealthLevel.Critical : rate > thresholds.ErrorRateDegraded ? HealthLevel.Degraded : HealthLevel.Healthy;
 
+    /// <summary>Where a group of requests (one service's) stands: as <see cref="Evaluate"/> judges the platform's — none is healthy, else the worse of error rate and p95.</summary>
+    public static HealthLevel RequestsLevel(Telemetry.RollupTotals totals, HealthOptions thresholds)
+    {
+        if (totals.Requests == 0)
+            return HealthLevel.Healthy;
+        var errorRate = ErrorRateLevel(totals.ErrorRate ?? 0, thresholds);
+        return totals.P95Ms is { } p95 && P95Level(p95, thresholds) is var latency && latency > errorRate ? latency : errorRate;
+    }
+
     public static HealthLevel P95Level(double p95Ms, HealthOptions thresholds) =>
         p95Ms > thresholds.P95CriticalMs ? HealthLevel.Critical : p95Ms > thresholds.P95DegradedMs ? HealthLevel.Degraded : HealthLevel.Healthy;
 }

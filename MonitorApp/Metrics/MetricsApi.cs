@@ -154,6 +154,7 @@ public static class MetricsApi
         var errors = new Dictionary<string, string[]>();
         if (hours is not null && (!int.TryParse(hours, out count) || count is < 1 or > MetricsSnapshotService.MaxHours))
             errors["hours"] = [$"'{hours}' is not a whole number from 1 to {MetricsSnapshotService.MaxHours}."];
+        service = service?.Trim() is { Length: > 0 } named ? named : null; // as the dashboard reads it
         if (service is not null && ServiceFigures.NameProblem(service) is { } problem)
             errors["service"] = [problem];
         if (errors.Count > 0)
@@ -163,18 +164,19 @@ public static class MetricsApi
 
     private static async Task<Results<Ok<ServicesMetrics>, ValidationProblem>> ServicesAsync(string? window, ServiceFigures services, CancellationToken ct)
     {
-        if (window is not (null or "1h" or "24h"))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use 1h or 24h."] });
-        var (snapshot, rows) = await services.ByServiceAsync(window == "24h", ct);
-        return TypedResults.Ok(new ServicesMetrics(window ?? "1h", snapshot.GeneratedAt, snapshot.Stale,
+        window ??= MetricsWindow.Hour.Name();
+        if (!MetricsWindows.TryParse(window, ServiceFigures.Windows, out var parsed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use {MetricsWindows.Choices(ServiceFigures.Windows)}."] });
+        var (snapshot, rows) = await services.ByServiceAsync(parsed, ct);
+        return TypedResults.Ok(new ServicesMetrics(window, snapshot.GeneratedAt, snapshot.Stale,
             rows.Select(r => new ServiceMetrics(r.Service, r.Requests, r.Errors, r.ErrorRate is { } e ? Math.Round(e, 6) : null, Round1(r.P95Ms), r.Level.Name())).ToList()));
     }
 
     private static async Task<Results<Ok<Quality.QualityMetrics>, ValidationProblem>> QualityAsync(string? window, Quality.QualityFigures quality, CancellationToken ct)
     {
         window ??= MetricsWindow.Hour.Name();
-        if (!MetricsWindows.ByName.TryGetValue(window, out var parsed) || !Quality.QualityFigures.Windows.Contains(parsed))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use 1h, 24h or 7d."] });
+        if (!MetricsWindows.TryParse(window, Quality.QualityFigures.Windows, out var parsed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"'{window}' is not a window: use {MetricsWindows.Choices(Quality.QualityFigures.Windows)}."] });
         return TypedResults.Ok(await quality.ByProviderAsync(parsed, ct));
     }
 

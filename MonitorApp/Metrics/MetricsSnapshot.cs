@@ -26,6 +26,14 @@ public static class MetricsWindows
 
     public static string Name(this MetricsWindow window) => Table[(int)window].Name;
 
+    /// <summary>The window <paramref name="name"/> names, when it is one of <paramref name="allowed"/>.</summary>
+    public static bool TryParse(string name, IReadOnlyCollection<MetricsWindow> allowed, out MetricsWindow window) =>
+        ByName.TryGetValue(name, out window) && allowed.Contains(window);
+
+    /// <summary>"1h, 24h or 7d", for a message naming what a parameter accepts.</summary>
+    public static string Choices(IReadOnlyList<MetricsWindow> allowed) =>
+        allowed.Count == 1 ? allowed[0].Name() : $"{string.Join(", ", allowed.SkipLast(1).Select(w => w.Name()))} or {allowed[^1].Name()}";
+
     public static TimeSpan Length(this MetricsWindow window) => Table[(int)window].Length;
 }
 

@@ -150,8 +150,7 @@ public sealed class MetricsSnapshotService(
 
         var nowMinute = RequestRollup.ToMinute(now);
         var lastHour = await RollupReader.LastHourAsync(db, nowMinute, ct);
-        var nowHour = nowMinute / 60;
-        var byHour = await RollupReader.HourlyAsync(db, nowMinute, MaxHours, ct);
+        var byHour = await RollupReader.HourlyAsync(db, nowMinute, MaxHours, service: null, ct);
 
         var unknown = new Dictionary<string, string>();
 
@@ -177,12 +176,7 @@ public sealed class MetricsSnapshotService(
             unknown[FigureNames.ApiResponseTimeP95] = "no API requests in the last 60 minutes";
         }
 
-        var hourly = new List<HourPoint>(MaxHours);
-        for (var h = nowHour - MaxHours + 1; h <= nowHour; h++)
-        {
-            var totals = byHour.TryGetValue(h, out var sums) ? sums : RollupTotals.Empty;
-            hourly.Add(new HourPoint(RequestRollup.FromMinute(h * 60), totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms));
-        }
+        var hourly = HourPoints(nowMinute, byHour);
 
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         foreach (var (field, reason) in poolReading.Unknown)
@@ -195,10 +189,23 @@ public sealed class MetricsSnapshotService(
             poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown);
     }
 
+    /// <summary>The last <see cref="MaxHours"/> hours up to the one holding <paramref name="nowMinute"/>, each with its totals (hours without requests empty).</summary>
+    public static IReadOnlyList<HourPoint> HourPoints(long nowMinute, IReadOnlyDictionary<long, RollupTotals> byHour)
+    {
+        var nowHour = RequestRollup.HourOf(nowMinute);
+        var hourly = new List<HourPoint>(MaxHours);
+        for (var h = nowHour - MaxHours + 1; h <= nowHour; h++)
+        {
+            var totals = byHour.TryGetValue(h, out var sums) ? sums : RollupTotals.Empty;
+            hourly.Add(new HourPoint(RequestRollup.FromMinute(h * 60), totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms));
+        }
+        return hourly;
+    }
+
     /// <summary>The figures when the database cannot be read. The reason shown is generic: the exception (logged by the caller) can carry host names and SQL.</summary>
     private MetricsSnapshot Unreachable(DateTime now)
     {
-        const string reason = "database unreachable";
+        const string reason = FigureNames.DatabaseUnreachable;
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         var previous = latest;
         if (previous is null)

@@ -6,19 +6,26 @@ namespace MonitorApp.Metrics;
 /// <summary>
 /// Figures read outside the snapshot (per service, per provider) once per snapshot and shared by every viewer until the
 /// next: their cost depends on neither the number of viewers nor, as each read is over pre-aggregated rows, the data stored.
+/// While the database is unreachable (a stale snapshot), nothing is read: the last figures stand, as the snapshot's own do.
 /// </summary>
 public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
 {
     private const int MaxCached = 200;
 
-    private readonly ConcurrentDictionary<string, (DateTime GeneratedAt, object Value)> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (MetricsSnapshot Snapshot, object Value)> cache = new(StringComparer.Ordinal);
 
-    /// <summary>The value of <paramref name="key"/> (a family and a name: <c>hourly:checkout</c>) as of <paramref name="snapshot"/>.</summary>
+    /// <summary>
+    /// The value of <paramref name="key"/> (a family and a name: <c>hourly:checkout</c>) as of <paramref name="snapshot"/>.
+    /// Throws an exception <see cref="Web.DatabaseUnreachableHandler.IsUnreachable"/> recognises when the database is down and
+    /// the figure was never read.
+    /// </summary>
     public async Task<T> GetAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
     {
         var known = cache.TryGetValue(key, out var entry);
-        if (known && entry.GeneratedAt == snapshot.GeneratedAt)
+        if (known && (ReferenceEquals(entry.Snapshot, snapshot) || snapshot.Stale)) // the very snapshot: two can share a time
             return (T)entry.Value;
+        if (snapshot.Stale)
+            throw new Web.DatabaseUnreachableException(); // the snapshot round just failed to reach it: no request waits on it again
         T value;
         try
         {
@@ -27,10 +34,9 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
         }
         catch (Exception ex) when (known && Web.DatabaseUnreachableHandler.IsUnreachable(ex))
         {
-            // The database is down: the last figures read stand, as the snapshot's own do (it says they are stale).
-            return (T)entry.Value;
+            return (T)entry.Value; // down since the snapshot: the last figures stand
         }
-        if (cache.Count >= MaxCached)
+        if (!known && cache.Count >= MaxCached)
         {
             // Only a family whose keys come from the asker (one service's chart each) can fill it: that family makes room,
             // and the fixed figures (kept to stand in while the database is down) stay.
@@ -38,7 +44,7 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
             foreach (var old in cache.Keys.Where(k => k.StartsWith(family, StringComparison.Ordinal)))
                 cache.TryRemove(old, out _);
         }
-        cache[key] = (snapshot.GeneratedAt, value);
+        cache[key] = (snapshot, value);
         return value;
     }
 }

@@ -88,7 +88,7 @@ public sealed class PrometheusFigures : IDisposable
         qualityWindows = factory.CreateGauge("monitorapp_quality_windows_last_hour", "Measurement windows (stats events) of a video provider's sessions in the last hour.", "provider");
         qualityMedian = factory.CreateGauge("monitorapp_quality_mos_median", "Median MOS of a provider's windows in the last hour (1 to 4.5, to 0.1 rounded down; absent: no windows).", "provider");
         qualityP10 = factory.CreateGauge("monitorapp_quality_mos_p10", "10th percentile MOS of a provider's windows in the last hour (absent: no windows).", "provider");
-        qualityPoor = factory.CreateGauge("monitorapp_quality_poor_ratio", "Share of a provider's windows in the last hour with MOS below 3.0 (0 to 1; absent: no windows).", "provider");
+        qualityPoor = factory.CreateGauge("monitorapp_quality_poor_ratio", $"Share of a provider's windows in the last hour with {Quality.Mos.PoorMeans} (0 to 1; absent: no windows).", "provider");
         ingested = factory.CreateCounter("monitorapp_ingested_items_total", "Items accepted by this instance's ingestion routes since it started.", "route");
         refusedBatches = factory.CreateCounter("monitorapp_ingest_refused_batches_total", "Batches this instance's ingestion routes refused since it started.", "route");
         Registry.AddBeforeCollectCallback(UpdateAsync);

@@ -14,16 +14,19 @@ public sealed record ServiceRow(string Service, long Requests, long Errors, doub
 /// </summary>
 public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotService snapshots, IOptions<HealthOptions> health)
 {
-    /// <summary>Every service with requests in the window (the last hour, or the last 24 hours), worst first.</summary>
-    public async Task<(MetricsSnapshot Snapshot, IReadOnlyList<ServiceRow> Rows)> ByServiceAsync(bool lastDay, CancellationToken cancellationToken)
+    /// <summary>The windows per-service figures are read over.</summary>
+    public static readonly MetricsWindow[] Windows = [MetricsWindow.Hour, MetricsWindow.Day];
+
+    /// <summary>Every service with requests in the window (one of <see cref="Windows"/>), worst first.</summary>
+    public async Task<(MetricsSnapshot Snapshot, IReadOnlyList<ServiceRow> Rows)> ByServiceAsync(MetricsWindow window, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
-        var rows = await cache.GetAsync(lastDay ? "services:24h" : "services:1h", snapshot, async db =>
+        var rows = await cache.GetAsync("services:" + window.Name(), snapshot, async db =>
         {
-            var totals = await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), lastDay, cancellationToken);
+            var totals = await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), window == MetricsWindow.Day, cancellationToken);
             var t = health.Value;
             return (IReadOnlyList<ServiceRow>)totals
-                .Select(s => new ServiceRow(s.Key, s.Value.Requests, s.Value.Errors5xx, s.Value.ErrorRate, s.Value.P95Ms, LevelOf(s.Value, t)))
+                .Select(s => new ServiceRow(s.Key, s.Value.Requests, s.Value.Errors5xx, s.Value.ErrorRate, s.Value.P95Ms, HealthEvaluator.RequestsLevel(s.Value, t)))
                 .OrderByDescending(r => r.Level).ThenByDescending(r => r.ErrorRate ?? 0).ThenByDescending(r => r.P95Ms ?? 0).ThenBy(r => r.Service, StringComparer.Ordinal)
                 .ToList();
         });
@@ -36,14 +39,9 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
         var snapshot = await snapshots.GetAsync(cancellationToken);
         var hourly = await cache.GetAsync("hourly:" + service, snapshot, async db =>
         {
-            var first = TimeBuckets.Hour(snapshot.Hourly[0].Hour);
-            var last = TimeBuckets.Hour(snapshot.Hourly[^1].Hour);
-            var buckets = await RollupReader.HourlyForServiceAsync(db, service, first, last, cancellationToken);
-            return (IReadOnlyList<HourPoint>)snapshot.Hourly.Select(p =>
-            {
-                var totals = buckets.TryGetValue(TimeBuckets.Hour(p.Hour), out var b) ? b : RollupTotals.Empty;
-                return new HourPoint(p.Hour, totals.Requests, totals.Errors5xx, totals.ErrorRate, totals.P95Ms);
-            }).ToList();
+            var nowMinute = RequestRollup.ToMinute(snapshot.GeneratedAt);
+            var byHour = await RollupReader.HourlyAsync(db, nowMinute, MetricsSnapshotService.MaxHours, service, cancellationToken);
+            return MetricsSnapshotService.HourPoints(nowMinute, byHour);
         });
         return snapshot with { Hourly = hourly };
     }
@@ -61,14 +59,4 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
     /// <summary>Why <paramref name="service"/> (a query parameter) is not a service name, for a ProblemDetails; null when it is one.</summary>
     public static string? NameProblem(string service) =>
         Api.DisplayNames.Problem(service) is { } problem ? $"'{service}' is not a service name: {problem}" : null;
-
-    public static HealthLevel LevelOf(RollupTotals totals, HealthOptions t)
-    {
-        if (totals.Requests == 0)
-            return HealthLevel.Healthy;
-        var level = HealthEvaluator.ErrorRateLevel(totals.ErrorRate ?? 0, t);
-        if (totals.P95Ms is { } p95 && HealthEvaluator.P95Level(p95, t) > level)
-            level = HealthEvaluator.P95Level(p95, t);
-        return level;
-    }
 }

@@ -20,6 +20,9 @@ public static class Mos
     public const double Good = 3.6;
     public const double Fair = 3.0;
 
+    /// <summary>What a poor window is, in words: "MOS below 3.0".</summary>
+    public static readonly string PoorMeans = "MOS below " + Fair.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
     public static MosScore Score(double rttMs, double jitterMs, double lossPercent)
     {
         var withoutJitter = DelayCost(rttMs + 10);

@@ -6,7 +6,7 @@ namespace MonitorApp.Quality;
 /// <summary>
 /// One provider's measured quality over a window: how many windows, the median and 10th percentile MOS (bins 0.1 wide,
 /// given as the bin's lower edge), the share of poor windows (MOS &lt; 3.0), the median per direction, the share relayed
-/// through TURN, and what cost the poor windows the most. A figure that cannot be known is null, with the reason in
+/// through TURN (of the windows that said), and what cost the poor windows the most. A figure that cannot be known is null, with the reason in
 /// <see cref="Unknown"/>.
 /// </summary>
 public sealed record ProviderQuality(
@@ -33,7 +33,7 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
 {
     public static readonly MetricsWindow[] Windows = [MetricsWindow.Hour, MetricsWindow.Day, MetricsWindow.Week];
 
-    private sealed record BinTotals(string Provider, string Direction, int Bin, long Windows, long Relayed, long Loss, long Delay, long Jitter);
+    private sealed record BinTotals(string Provider, string Direction, int Bin, long Windows, long Relayed, long RelayUnreported, long Loss, long Delay, long Jitter);
 
     public async Task<QualityMetrics> ByProviderAsync(MetricsWindow window, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
                 .Where(b => b.WidthMinutes == width && b.StartMinute >= from && b.StartMinute <= nowMinute)
                 .GroupBy(b => new { b.Provider, b.Direction, b.Bin })
                 .Select(g => new BinTotals(g.Key.Provider, g.Key.Direction, g.Key.Bin,
-                    g.Sum(b => b.Windows), g.Sum(b => b.Relayed), g.Sum(b => b.Loss), g.Sum(b => b.Delay), g.Sum(b => b.Jitter)))
+                    g.Sum(b => b.Windows), g.Sum(b => b.Relayed), g.Sum(b => b.RelayUnreported), g.Sum(b => b.Loss), g.Sum(b => b.Delay), g.Sum(b => b.Jitter)))
                 .ToListAsync(cancellationToken);
             return (IReadOnlyList<ProviderQuality>)bins.GroupBy(b => b.Provider)
                 .Select(p => Figures(p.Key, p.ToList(), window.Name()))
@@ -72,6 +72,12 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
             return value;
         }
 
+        // Relay is optional: the share is of the windows that said, never a 0 made of silence.
+        var relayReported = windows - bins.Sum(b => b.RelayUnreported);
+        double? relayShare = relayReported > 0 ? Share(bins.Sum(b => b.Relayed), relayReported) : null;
+        if (relayShare is null)
+            unknown["relay_share"] = $"no window in {window} said whether it went through a relay";
+
         Dictionary<string, double>? reasons = null;
         string? main = null;
         if (poorWindows == 0)
@@ -89,7 +95,7 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
             main = reasons.MaxBy(r => r.Value).Key;
         }
         return new ProviderQuality(provider, windows, Percentile(bins, 50), Percentile(bins, 10), Share(poorWindows, windows),
-            Median(WindowStatsRules.Send), Median(WindowStatsRules.Receive), Share(bins.Sum(b => b.Relayed), windows),
+            Median(WindowStatsRules.Send), Median(WindowStatsRules.Receive), relayShare,
             reasons, main, unknown);
     }
 

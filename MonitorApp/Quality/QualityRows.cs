@@ -31,7 +31,7 @@ public sealed class SessionStatsRow
 
 /// <summary>
 /// Measurement windows of one provider and direction whose MOS fell in one bin 0.1 wide (<see cref="Bin"/> = ⌊MOS × 10⌋),
-/// per minute (<see cref="WidthMinutes"/> 1) and per hour (60), with how many went through a relay and what cost each the
+/// per minute (<see cref="WidthMinutes"/> 1) and per hour (60), with how many went through a relay (and how many did not say) and what cost each the
 /// most: the per-provider figures read a bounded number of these rows whatever the number of windows.
 /// </summary>
 public sealed class QualityBin
@@ -47,6 +47,8 @@ public sealed class QualityBin
     public int Bin { get; set; }
     public long Windows { get; set; }
     public long Relayed { get; set; }
+    /// <summary>Windows that did not say whether they went through a relay (the field is optional): not counted either way.</summary>
+    public long RelayUnreported { get; set; }
     public long Loss { get; set; }
     public long Delay { get; set; }
     public long Jitter { get; set; }

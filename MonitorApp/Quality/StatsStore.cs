@@ -93,7 +93,7 @@ internal static class StatsStore
             .Select(g => new QualityBin
             {
                 WidthMinutes = g.Key.Width, StartMinute = g.Key.Start, Provider = g.Key.Provider, Direction = g.Key.Direction, Bin = g.Key.Bin,
-                Windows = g.Count(), Relayed = g.Count(b => b.Window.Relay == true),
+                Windows = g.Count(), Relayed = g.Count(b => b.Window.Relay == true), RelayUnreported = g.Count(b => b.Window.Relay is null),
                 Loss = g.Count(b => b.Window.Reason == MosReason.Loss.Name()), Delay = g.Count(b => b.Window.Reason == MosReason.Delay.Name()),
                 Jitter = g.Count(b => b.Window.Reason == MosReason.Jitter.Name()),
             })
@@ -101,18 +101,19 @@ internal static class StatsStore
         await AddBinsAsync(db, bins, cancellationToken);
     }
 
-    private const string Columns = "width_minutes, start_minute, provider, direction, bin, windows, relayed, loss, delay, jitter";
+    private const string Columns = "width_minutes, start_minute, provider, direction, bin, windows, relayed, relay_unreported, loss, delay, jitter";
 
     private const string Upsert = $"INSERT INTO quality_bins ({Columns}) {{0}} " +
         "ON CONFLICT (width_minutes, start_minute, provider, direction, bin) DO UPDATE SET " +
         "windows = quality_bins.windows + excluded.windows, relayed = quality_bins.relayed + excluded.relayed, " +
+        "relay_unreported = quality_bins.relay_unreported + excluded.relay_unreported, " +
         "loss = quality_bins.loss + excluded.loss, delay = quality_bins.delay + excluded.delay, jitter = quality_bins.jitter + excluded.jitter";
 
     private static async Task AddBinsAsync(MonitorDbContext db, List<QualityBin> bins, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync(string.Format(Upsert, "SELECT * FROM unnest(@w, @s, @p, @d, @b, @n, @r, @l, @y, @j) ORDER BY 1, 2, 3, 4, 5"),
+            await db.Database.ExecuteSqlRawAsync(string.Format(Upsert, "SELECT * FROM unnest(@w, @s, @p, @d, @b, @n, @r, @u, @l, @y, @j) ORDER BY 1, 2, 3, 4, 5"),
             [
                 new NpgsqlParameter<int[]>("w", bins.Select(b => b.WidthMinutes).ToArray()),
                 new NpgsqlParameter<long[]>("s", bins.Select(b => b.StartMinute).ToArray()),
@@ -121,6 +122,7 @@ internal static class StatsStore
                 new NpgsqlParameter<int[]>("b", bins.Select(b => b.Bin).ToArray()),
                 new NpgsqlParameter<long[]>("n", bins.Select(b => b.Windows).ToArray()),
                 new NpgsqlParameter<long[]>("r", bins.Select(b => b.Relayed).ToArray()),
+                new NpgsqlParameter<long[]>("u", bins.Select(b => b.RelayUnreported).ToArray()),
                 new NpgsqlParameter<long[]>("l", bins.Select(b => b.Loss).ToArray()),
                 new NpgsqlParameter<long[]>("y", bins.Select(b => b.Delay).ToArray()),
                 new NpgsqlParameter<long[]>("j", bins.Select(b => b.Jitter).ToArray()),
@@ -129,8 +131,8 @@ internal static class StatsStore
         }
         foreach (var b in bins)
         {
-            await db.Database.ExecuteSqlRawAsync(string.Format(Upsert, "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9})"),
-                [b.WidthMinutes, b.StartMinute, b.Provider, b.Direction, b.Bin, b.Windows, b.Relayed, b.Loss, b.Delay, b.Jitter], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(string.Format(Upsert, "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10})"),
+                [b.WidthMinutes, b.StartMinute, b.Provider, b.Direction, b.Bin, b.Windows, b.Relayed, b.RelayUnreported, b.Loss, b.Delay, b.Jitter], cancellationToken);
         }
     }
 }

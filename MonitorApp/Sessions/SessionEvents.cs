@@ -125,6 +125,8 @@ public static class SessionEventRules
         }
         if (type == SessionEventType.Quality && e.Quality is null)
             errors.AddIfNone("quality", "is required on a quality event.");
+        if (type == SessionEventType.Stats && e.Quality is not null)
+            errors.AddIfNone("quality", "is not carried by a stats event: its quality is measured from its figures (send a quality event for a judged one).");
         var stats = type == SessionEventType.Stats ? Quality.WindowStatsRules.Check(e, errors) : null;
         if (type is not null and not SessionEventType.Stats)
             Quality.WindowStatsRules.RefuseOnOtherTypes(e, errors);

@@ -13,22 +13,23 @@ public static class RollupReader
     /// <summary>All services' requests in the 60 minutes up to and including <paramref name="nowMinute"/>.</summary>
     public static async Task<RollupTotals> LastHourAsync(MonitorDbContext db, long nowMinute, CancellationToken ct)
     {
-        var fromMinute = nowMinute - 59;
-        var byMinute = await db.RequestRollups.AsNoTracking()
-            .Where(r => r.Minute >= fromMinute && r.Minute <= nowMinute)
+        var byMinute = await LastHour(db, nowMinute)
             .GroupBy(r => r.Minute)
             .Select(SumBuckets<RequestRollup>())
             .ToListAsync(ct);
         return RollupTotals.Of(byMinute);
     }
 
-    /// <summary>Totals per hour (hours since the epoch) of the last <paramref name="hours"/> hours; hours without requests are absent.</summary>
-    public static async Task<Dictionary<long, RollupTotals>> HourlyAsync(MonitorDbContext db, long nowMinute, int hours, CancellationToken ct)
+    /// <summary>
+    /// Totals per hour (hours since the epoch) of the last <paramref name="hours"/> hours, of every service or of
+    /// <paramref name="service"/> alone; hours without requests are absent.
+    /// </summary>
+    public static async Task<Dictionary<long, RollupTotals>> HourlyAsync(MonitorDbContext db, long nowMinute, int hours, string? service, CancellationToken ct)
     {
-        var nowHour = RequestRollup.HourOf(nowMinute);
-        var fromHour = nowHour - hours + 1;
-        var rows = await db.RequestRollupHours.AsNoTracking()
-            .Where(r => r.Hour >= fromHour && r.Hour <= nowHour)
+        var window = LastHours(db, nowMinute, hours);
+        if (service is not null)
+            window = window.Where(r => r.Service == service);
+        var rows = await window
             .GroupBy(r => r.Hour)
             .Select(SumBuckets<RequestRollupHour>())
             .ToListAsync(ct);
@@ -41,52 +42,37 @@ public static class RollupReader
     /// </summary>
     public static async Task<Dictionary<string, RollupTotals>> ByServiceAsync(MonitorDbContext db, long nowMinute, bool lastDay, CancellationToken ct)
     {
-        List<RollupSums> rows;
-        if (lastDay)
-        {
-            var nowHour = RequestRollup.HourOf(nowMinute);
-            rows = await db.RequestRollupHours.AsNoTracking()
-                .Where(r => r.Hour > nowHour - 24 && r.Hour <= nowHour)
-                .GroupBy(r => r.Service)
-                .Select(SumBuckets<RequestRollupHour, string>())
-                .ToListAsync(ct);
-        }
-        else
-        {
-            rows = await db.RequestRollups.AsNoTracking()
-                .Where(r => r.Minute >= nowMinute - 59 && r.Minute <= nowMinute)
-                .GroupBy(r => r.Service)
-                .Select(SumBuckets<RequestRollup, string>())
-                .ToListAsync(ct);
-        }
-        return rows.ToDictionary(r => r.Service!, r => RollupTotals.Of([r]), StringComparer.Ordinal);
+        var rows = lastDay
+            ? await LastHours(db, nowMinute, 24).GroupBy(r => r.Service).Select(SumBuckets<RequestRollupHour, string>()).ToListAsync(ct)
+            : await LastHour(db, nowMinute).GroupBy(r => r.Service).Select(SumBuckets<RequestRollup, string>()).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Key, r => RollupTotals.Of([r]), StringComparer.Ordinal);
     }
 
-    /// <summary>One service's totals per hour from <paramref name="fromHour"/> to <paramref name="toHour"/>; hours without requests are absent.</summary>
-    public static async Task<Dictionary<long, RollupTotals>> HourlyForServiceAsync(MonitorDbContext db, string service, long fromHour, long toHour, CancellationToken ct)
+    /// <summary>The per-minute rows of the 60 minutes up to and including <paramref name="nowMinute"/>.</summary>
+    private static IQueryable<RequestRollup> LastHour(MonitorDbContext db, long nowMinute) =>
+        db.RequestRollups.AsNoTracking().Where(r => r.Minute > nowMinute - 60 && r.Minute <= nowMinute);
+
+    /// <summary>The hourly rows of the last <paramref name="hours"/> hours, the one holding <paramref name="nowMinute"/> included.</summary>
+    private static IQueryable<RequestRollupHour> LastHours(MonitorDbContext db, long nowMinute, int hours)
     {
-        var rows = await db.RequestRollupHours.AsNoTracking()
-            .Where(r => r.Service == service && r.Hour >= fromHour && r.Hour <= toHour)
-            .GroupBy(r => r.Hour)
-            .Select(SumBuckets<RequestRollupHour>())
-            .ToListAsync(ct);
-        return rows.ToDictionary(r => r.Key, r => RollupTotals.Of([r]));
+        var nowHour = RequestRollup.HourOf(nowMinute);
+        return db.RequestRollupHours.AsNoTracking().Where(r => r.Hour > nowHour - hours && r.Hour <= nowHour);
     }
 
     /// <summary>
-    /// <c>g => new RollupSums { Key (or Service), Requests = Σ requests, Errors5xx = Σ errors_5xx, Buckets = [Σ le5, …, Σ le_inf] }</c>,
+    /// <c>g => new RollupSums&lt;TKey&gt; { Key, Requests = Σ requests, Errors5xx = Σ errors_5xx, Buckets = [Σ le5, …, Σ le_inf] }</c>,
     /// built from <see cref="LatencyBucket.All"/> so a bucket is never missed.
     /// </summary>
-    private static Expression<Func<IGrouping<long, T>, RollupSums>> SumBuckets<T>() => SumBucketsOf<T, long>.Expression;
+    private static Expression<Func<IGrouping<long, T>, RollupSums<long>>> SumBuckets<T>() => SumBucketsOf<T, long>.Expression;
 
-    private static Expression<Func<IGrouping<TKey, T>, RollupSums>> SumBuckets<T, TKey>() => SumBucketsOf<T, TKey>.Expression;
+    private static Expression<Func<IGrouping<TKey, T>, RollupSums<TKey>>> SumBuckets<T, TKey>() => SumBucketsOf<T, TKey>.Expression;
 
     private static class SumBucketsOf<T, TKey>
     {
-        public static readonly Expression<Func<IGrouping<TKey, T>, RollupSums>> Expression = BuildSumBuckets<T, TKey>();
+        public static readonly Expression<Func<IGrouping<TKey, T>, RollupSums<TKey>>> Expression = BuildSumBuckets<T, TKey>();
     }
 
-    private static Expression<Func<IGrouping<TKey, T>, RollupSums>> BuildSumBuckets<T, TKey>()
+    private static Expression<Func<IGrouping<TKey, T>, RollupSums<TKey>>> BuildSumBuckets<T, TKey>()
     {
         var group = Expression.Parameter(typeof(IGrouping<TKey, T>), "g");
         var sumMethod = typeof(Enumerable).GetMethods()
@@ -101,25 +87,28 @@ public static class RollupReader
             return Expression.Call(sumMethod, group, Expression.Lambda<Func<T, long>>(column, row));
         }
 
-        // A group's key is a time (minute or hour) or a service name.
-        var keyProperty = typeof(TKey) == typeof(string) ? nameof(RollupSums.Service) : nameof(RollupSums.Key);
-        var body = Expression.MemberInit(Expression.New(typeof(RollupSums)),
-            Expression.Bind(typeof(RollupSums).GetProperty(keyProperty)!, Expression.Property(group, nameof(IGrouping<TKey, T>.Key))),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Requests))!, Sum(nameof(RequestRollup.Requests))),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Errors5xx))!, Sum(nameof(RequestRollup.Errors5xx))),
-            Expression.Bind(typeof(RollupSums).GetProperty(nameof(RollupSums.Buckets))!, Expression.NewArrayInit(typeof(long),
+        var sums = typeof(RollupSums<TKey>);
+        var body = Expression.MemberInit(Expression.New(sums),
+            Expression.Bind(sums.GetProperty(nameof(RollupSums<TKey>.Key))!, Expression.Property(group, nameof(IGrouping<TKey, T>.Key))),
+            Expression.Bind(sums.GetProperty(nameof(RollupSums.Requests))!, Sum(nameof(RequestRollup.Requests))),
+            Expression.Bind(sums.GetProperty(nameof(RollupSums.Errors5xx))!, Sum(nameof(RequestRollup.Errors5xx))),
+            Expression.Bind(sums.GetProperty(nameof(RollupSums.Buckets))!, Expression.NewArrayInit(typeof(long),
                 LatencyBucket.All.Select(b => Sum(b.Property)))));
-        return Expression.Lambda<Func<IGrouping<TKey, T>, RollupSums>>(body, group);
+        return Expression.Lambda<Func<IGrouping<TKey, T>, RollupSums<TKey>>>(body, group);
     }
 }
 
-/// <summary>Summed counters of a group of rollup rows (one minute, one hour, or one service), as the database returns them.</summary>
-public sealed class RollupSums
+/// <summary>Summed counters of a group of rollup rows, as the database returns them.</summary>
+public class RollupSums
 {
-    public long Key { get; init; }
-    public string? Service { get; init; }
     public long Requests { get; init; }
     public long Errors5xx { get; init; }
     /// <summary>In <see cref="LatencyBucket.All"/> order.</summary>
     public long[] Buckets { get; init; } = [];
+}
+
+/// <summary>The sums of one group with its key: a minute, an hour, or a service.</summary>
+public sealed class RollupSums<TKey> : RollupSums
+{
+    public required TKey Key { get; init; }
 }

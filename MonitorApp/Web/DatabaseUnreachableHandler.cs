@@ -30,6 +30,8 @@ public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandle
         {
             switch (e)
             {
+                case DatabaseUnreachableException:
+                    return true;
                 case Npgsql.PostgresException postgres:
                     // 08: connection exceptions; 57P01–57P03: the server is shutting down or not yet accepting.
                     if (postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState is "57P01" or "57P02" or "57P03")
@@ -44,3 +46,6 @@ public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandle
         return false;
     }
 }
+
+/// <summary>Thrown without trying the database when the last attempt just found it unreachable (the snapshot is stale).</summary>
+public sealed class DatabaseUnreachableException() : Exception(Metrics.FigureNames.DatabaseUnreachable);

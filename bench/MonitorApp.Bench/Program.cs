@@ -49,12 +49,9 @@ internal static class BenchProgram
     /// <summary>Publishes the app as the Dockerfile does, into a temporary folder; returns the path of its MonitorApp.dll.</summary>
     private static async Task<string> PublishAsync()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MonitorApp.sln")))
-            root = root.Parent ?? throw new InvalidOperationException("run the benchmarks from the repository (MonitorApp.sln not found above the build output)");
         var output = Directory.CreateTempSubdirectory("monitor-bench-publish-").FullName;
         Console.Error.WriteLine($"publishing the app to {output} …");
-        using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(root.FullName, "MonitorApp", "MonitorApp.csproj"), "-c", "Release", "-o", output])
+        using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(Repository.Root, "MonitorApp", "MonitorApp.csproj"), "-c", "Release", "-o", output])
         {
             RedirectStandardOutput = true,
         })!;

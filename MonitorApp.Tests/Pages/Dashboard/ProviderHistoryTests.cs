@@ -91,7 +91,7 @@ public sealed class ProviderHistoryStylesTests
     public void TheStripsGridColumns_MatchTheNumberOfSegmentsAndDays()
     {
         // The stylesheet must lay out as many columns as the strips have segments: a copy that a test keeps in step.
-        var css = File.ReadAllText(Path.Combine(AppProcess.RepositoryRoot, "MonitorApp", "wwwroot", "css", "site.css"));
+        var css = File.ReadAllText(Path.Combine(Repository.Root, "MonitorApp", "wwwroot", "css", "site.css"));
         Assert.Contains($".strip-48 {{ grid-template-columns: repeat({ServiceHistory.Segments}, 1fr); }}", css);
         Assert.Contains($".strip-30 {{ grid-template-columns: repeat({ServiceHistory.Days}, 1fr); }}", css);
     }

@@ -164,40 +164,40 @@ public sealed class IndexModel(
     {
         Alerts = alertBoard.Current;
         Snapshot = await snapshots.GetAsync(cancellationToken);
-        try
-        {
-            Services = (await serviceFigures.ByServiceAsync(lastDay: false, cancellationToken)).Rows;
-            ServicesUnknown = null;
-        }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
-        {
-            // Never read yet and the database is down: the card says so; every other card still shows the snapshot.
-            Services = [];
-            ServicesUnknown = "database unreachable";
-        }
-        try
-        {
-            QualityByProvider = (await qualityFigures.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
-            QualityByProviderUnknown = null;
-        }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
-        {
-            QualityByProvider = [];
-            QualityByProviderUnknown = "database unreachable";
-        }
         Now = time.GetUtcNow().UtcDateTime;
         Sessions = MetricsApi.ToSessions(Snapshot, SessionsWindow);
         await LoadChartAsync(cancellationToken);
+        if (Kiosk)
+            return; // the wall screen shows neither breakdown nor the chart's controls: nothing more to read
+        // Never read yet and the database down: that card says so; every other card still shows the snapshot.
+        (Services, ServicesUnknown) = await ReadAsync(async () => (await serviceFigures.ByServiceAsync(MetricsWindow.Hour, cancellationToken)).Rows, () => []);
+        (QualityByProvider, QualityByProviderUnknown) = await ReadAsync(async () => (await qualityFigures.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers, () => []);
+        var (lastDay, _) = await ReadAsync(async () => (await serviceFigures.ByServiceAsync(MetricsWindow.Day, cancellationToken)).Rows, () => []);
+        ServiceChoices = lastDay.Select(r => r.Service).Append(ChartService).OfType<string>()
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A figure read outside the snapshot, or what <paramref name="none"/> gives with the reason when the database cannot give it.</summary>
+    private static async Task<(T Value, string? Unknown)> ReadAsync<T>(Func<Task<T>> read, Func<T> none)
+    {
+        try
+        {
+            return (await read(), null);
+        }
+        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        {
+            return (none(), FigureNames.DatabaseUnreachable);
+        }
     }
 
     private void ReadChartView()
     {
         if (RangeParameter is { Length: > 0 } range)
         {
-            if (MetricsWindows.ByName.TryGetValue(range, out var window) && ChartRanges.Contains(window))
+            if (MetricsWindows.TryParse(range, ChartRanges, out var window))
                 Range = window;
             else
-                ChartViewErrors["range"] = [$"'{range}' is not a range of the chart: use {string.Join(" or ", ChartRanges.Select(r => r.Name()))}."];
+                ChartViewErrors["range"] = [$"'{range}' is not a range of the chart: use {MetricsWindows.Choices(ChartRanges)}."];
         }
         if (ServiceParameter?.Trim() is { Length: > 0 } service)
         {
@@ -211,23 +211,8 @@ public sealed class IndexModel(
     private async Task LoadChartAsync(CancellationToken cancellationToken)
     {
         var hours = (int)Range.Length().TotalHours;
-        try
-        {
-            ErrorRate = await serviceFigures.ErrorRateAsync(ChartService, hours, Alerts.FiringHours, cancellationToken);
-            var lastDay = await serviceFigures.ByServiceAsync(lastDay: true, cancellationToken);
-            ServiceChoices = lastDay.Rows.Select(r => r.Service).Append(ChartService).OfType<string>()
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
-        {
-            // Never read yet and the database is down: the platform's own series is in the snapshot; one service's is unknown.
-            ServiceChoices = ChartService is null ? [] : [ChartService];
-            ErrorRate = MetricsApi.ToErrorRate(Snapshot, hours, Thresholds, Alerts.FiringHours);
-            if (ChartService is not null)
-            {
-                ChartUnknown = "database unreachable";
-                ErrorRate = ErrorRate with { Points = [] };
-            }
-        }
+        // The platform's own series is the snapshot's; one service's is unknown when never read and the database is down.
+        (ErrorRate, ChartUnknown) = await ReadAsync(() => serviceFigures.ErrorRateAsync(ChartService, hours, Alerts.FiringHours, cancellationToken),
+            () => MetricsApi.ToErrorRate(Snapshot, hours, Thresholds, null) with { Points = [] });
     }
 }

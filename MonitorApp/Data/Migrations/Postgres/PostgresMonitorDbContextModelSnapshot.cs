@@ -839,6 +839,10 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("loss");
 
+                    b.Property<long>("RelayUnreported")
+                        .HasColumnType("bigint")
+                        .HasColumnName("relay_unreported");
+
                     b.Property<long>("Relayed")
                         .HasColumnType("bigint")
                         .HasColumnName("relayed");

@@ -814,6 +814,10 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("loss");
 
+                    b.Property<long>("RelayUnreported")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relay_unreported");
+
                     b.Property<long>("Relayed")
                         .HasColumnType("INTEGER")
                         .HasColumnName("relayed");
