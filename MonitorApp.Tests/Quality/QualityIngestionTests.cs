@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -155,6 +157,36 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
         var sorted = values.Order().ToList();
         var rank = Math.Max(1, (sorted.Count * percent + 99) / 100);
         return Math.Floor(sorted[rank - 1] * 10) / 10;
+    }
+
+    [SkippableFact]
+    public async Task RawWindowsAreKeptTwoDays_AndOlderStatsAreRefused_SoAResendIsNeverCountedTwice()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds([]));
+        await app.PostSessionEventsAsync(Started("k-1", "livekit", secondsAgo: 3 * 86_400 + 600));
+        async Task<JsonElement> RefusedAsync(object window)
+        {
+            var response = await app.Ingest.PostAsJsonAsync("/api/ingest/session-events", new { events = new[] { window } });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        }
+
+        var threeDaysOld = await RefusedAsync(Stats("k-1", 3 * 86_400, rtt: 40, jitter: 5, loss: 0));
+        Assert.Contains("older than the 2-day retention window", threeDaysOld.GetProperty("events[0].at")[0].GetString());
+
+        var window = Stats("k-1", 3600, rtt: 40, jitter: 5, loss: 0);
+        await app.PostSessionEventsAsync(window);
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.SessionStats.CountAsync()));
+
+        app.Time.Advance(TimeSpan.FromDays(2));
+        await app.App.Services.GetRequiredService<MonitorApp.Data.Retention>().PruneAsync(CancellationToken.None);
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.SessionStats.CountAsync()));
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.QualityBins.CountAsync(b => b.WidthMinutes == QualityBin.Minute)));
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.QualityBins.Where(b => b.WidthMinutes == QualityBin.Hour).SumAsync(b => b.Windows)));
+
+        // Its raw row is gone, so it could not be recognised: sent again, it is refused rather than counted twice.
+        Assert.True((await RefusedAsync(window)).TryGetProperty("events[0].at", out _));
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.QualityBins.Where(b => b.WidthMinutes == QualityBin.Hour).SumAsync(b => b.Windows)));
     }
 
     [SkippableFact]

@@ -12,6 +12,10 @@ public readonly record struct EventTimeBounds(DateTime Oldest, DateTime Latest, 
     public static EventTimeBounds At(DateTimeOffset now, int retentionDays) =>
         new(now.UtcDateTime.AddDays(-retentionDays), now.UtcDateTime + MaxAhead, retentionDays);
 
+    /// <summary>These bounds narrowed to <paramref name="days"/> of retention, for what is kept less long than the rest.</summary>
+    public EventTimeBounds Within(int days) =>
+        days >= RetentionDays ? this : new(Latest - MaxAhead - TimeSpan.FromDays(days), Latest, days);
+
     /// <summary>Why <paramref name="at"/> (already parsed, UTC) is refused, or null when it is inside the bounds.</summary>
     public string? Problem(DateTime at, string text) =>
         at > Latest ? $"'{text}' is more than {MaxAhead.TotalMinutes:0} minutes ahead of this server's clock ({Format(Latest - MaxAhead)})."

@@ -85,11 +85,13 @@ public sealed class Retention(
         var pruned = await db.Sessions.Where(s => s.LastSeenAt < oldest && (s.EndedAt == null || s.EndedAt < oldest)).ExecuteDeleteAsync(cancellationToken);
         await db.SessionStartCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
         await db.SessionQualityCounts.Where(c => c.Hour < oldestHour).ExecuteDeleteAsync(cancellationToken);
-        // A session's stats windows go with it (cascade). The minute bins serve only the last hour: kept two days;
-        // the hour bins serve up to 7 days: kept as long as the longest window any figure shows.
+        // Raw stats windows and the minute bins (which serve only the last hour) are kept StatsStore.KeptDays (older stats
+        // events are refused); the hour bins as long as the longest window the per-provider figures show.
         var nowMinute = TimeBuckets.Minute(now);
-        var minuteBinsBefore = nowMinute - (long)TimeSpan.FromDays(2).TotalMinutes;
-        var hourBinsBefore = nowMinute - (long)TimeSpan.FromDays(Metrics.MetricsWindows.LongestDays).TotalMinutes;
+        var statsBefore = now.AddDays(-Quality.StatsStore.KeptDays);
+        await db.SessionStats.Where(w => w.At < statsBefore).ExecuteDeleteAsync(cancellationToken);
+        var minuteBinsBefore = nowMinute - (long)TimeSpan.FromDays(Quality.StatsStore.KeptDays).TotalMinutes;
+        var hourBinsBefore = nowMinute - (long)Quality.QualityFigures.Windows.Max(w => Metrics.MetricsWindows.Length(w)).TotalMinutes;
         await db.QualityBins.Where(b => b.WidthMinutes == Quality.QualityBin.Minute && b.StartMinute < minuteBinsBefore).ExecuteDeleteAsync(cancellationToken);
         await db.QualityBins.Where(b => b.WidthMinutes == Quality.QualityBin.Hour && b.StartMinute < hourBinsBefore).ExecuteDeleteAsync(cancellationToken);
         // A category nothing refers to any more makes room under Sessions:MaxCategories (a batch that picked it up just

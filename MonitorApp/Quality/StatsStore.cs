@@ -13,6 +13,12 @@ namespace MonitorApp.Quality;
 /// </summary>
 internal static class StatsStore
 {
+    /// <summary>
+    /// How long the raw windows (and the minute bins) are kept: a session's quality needs its last minute, and a window sent
+    /// again is recognised by its raw row, so older stats events are refused (they could not be told from a resend).
+    /// </summary>
+    public const int KeptDays = 2;
+
     /// <summary>A session's quality is the worst window of this last stretch of its stats.</summary>
     public static readonly TimeSpan QualityWindow = TimeSpan.FromSeconds(60);
 

@@ -91,7 +91,7 @@ public static class SessionEventRules
             errors.Add("at", "is required: an ISO-8601 instant with an offset, e.g. 2026-11-26T10:00:00Z.");
         else if (!TryParseInstant(e.At, out at))
             errors.Add("at", $"'{e.At}' is not an ISO-8601 instant with an offset (Z or ±hh:mm).");
-        else if (times.Problem(at, e.At) is { } atProblem)
+        else if ((type == SessionEventType.Stats ? times.Within(Quality.StatsStore.KeptDays) : times).Problem(at, e.At) is { } atProblem)
             errors.Add("at", atProblem);
 
         VideoProvider? provider = null;

@@ -915,6 +915,9 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_session_stats");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_session_stats_at");
+
                     b.HasIndex("SessionId", "At", "Direction", "Kind")
                         .IsUnique()
                         .HasDatabaseName("ix_session_stats_session_id_at_direction_kind");
