@@ -64,6 +64,32 @@ public sealed class PrometheusExportTests
     }
 
     [Fact]
+    public async Task TheQualityGauges_AreTheJsonApisLastHour_AndAProviderWithoutWindowsHasZeroOfThem()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
+        var start = IsolatedApp.Iso(IsolatedApp.T0.AddMinutes(-10));
+        await app.PostSessionEventsAsync(new { session_id = "q1", type = "started", at = start, category = "Career", provider = "livekit" });
+        await app.PostSessionEventsAsync(Enumerable.Range(0, 10).Select(i => (object)new
+        {
+            session_id = "q1", type = "stats", at = IsolatedApp.Iso(IsolatedApp.T0.AddSeconds(-300 + i * 10)), direction = "receive", kind = "audio",
+            window_seconds = 10, packet_loss_pct = i < 3 ? 10 : 0, rtt_ms = i < 3 ? 500 : 40, jitter_ms = 5,
+        }).ToArray());
+        await app.RefreshAsync();
+
+        var samples = Samples(await ScrapeAsync(app.Monitor));
+        var livekit = (await app.GetJsonAsync("/api/admin/metrics/quality?window=1h")).GetProperty("providers").EnumerateArray()
+            .Single(p => p.GetProperty("provider").GetString() == "livekit");
+        Assert.Equal(10, samples["monitorapp_quality_windows_last_hour{provider=\"livekit\"}"]);
+        Assert.Equal(livekit.GetProperty("mos_median").GetDouble(), samples["monitorapp_quality_mos_median{provider=\"livekit\"}"]);
+        Assert.Equal(livekit.GetProperty("mos_p10").GetDouble(), samples["monitorapp_quality_mos_p10{provider=\"livekit\"}"]);
+        Assert.Equal(0.3, samples["monitorapp_quality_poor_ratio{provider=\"livekit\"}"]);
+        // No call measured on daily_co: a true 0 windows, and no MOS figure at all (never a made-up one).
+        Assert.Equal(0, samples["monitorapp_quality_windows_last_hour{provider=\"daily_co\"}"]);
+        Assert.DoesNotContain(samples.Keys, k => k.StartsWith("monitorapp_quality_mos_median{provider=\"daily_co\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(samples.Keys, k => k.StartsWith("monitorapp_quality_poor_ratio{provider=\"daily_co\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheScrape_IsForMonitors_AndMachinesGetAStatusNotALoginPage()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);

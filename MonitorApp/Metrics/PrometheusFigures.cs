@@ -137,22 +137,25 @@ public sealed class PrometheusFigures : IDisposable
             refusedBatches.WithLabels(route).IncTo(count);
     }
 
-    /// <summary>Each provider's last hour; a provider without windows (or all, while they cannot be read) is left out.</summary>
+    /// <summary>
+    /// Each provider's last hour: a provider without windows has 0 of them (and no MOS figures); while they cannot be
+    /// read, every series is left out.
+    /// </summary>
     private async Task UpdateQualityAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<Quality.ProviderQuality> rows;
+        IReadOnlyList<Quality.ProviderQuality>? rows;
         try
         {
             rows = (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
         }
         catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
         {
-            rows = [];
+            rows = null;
         }
         foreach (var provider in Sessions.WireNames.ProviderNames)
         {
-            var row = rows.FirstOrDefault(r => r.Provider == provider);
-            Set(qualityWindows.WithLabels(provider), row?.Windows);
+            var row = rows?.FirstOrDefault(r => r.Provider == provider);
+            Set(qualityWindows.WithLabels(provider), rows is null ? null : row?.Windows ?? 0);
             Set(qualityMedian.WithLabels(provider), row?.MosMedian);
             Set(qualityP10.WithLabels(provider), row?.MosP10);
             Set(qualityPoor.WithLabels(provider), row?.PoorShare);
