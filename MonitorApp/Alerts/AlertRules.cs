@@ -12,7 +12,10 @@ public sealed record AlertRule(string Name, HealthLevel Severity, string Watches
 /// </summary>
 public sealed record AlertCondition(string Rule, string Subject, bool? Holds, double? Value, double? Threshold, string Reason);
 
-/// <summary>The shipped rules, written once; their conditions are the health verdict's own thresholds.</summary>
+/// <summary>
+/// The shipped rules, written once; their conditions use the <c>Health:</c> thresholds — the health verdict's own, and the
+/// per-provider poor share, which the verdict does not weigh.
+/// </summary>
 public static class AlertRules
 {
     public const string ErrorRateDegraded = "error_rate_degraded";

@@ -17,7 +17,4 @@ public static class FigureNames
 
     /// <summary>What a figure that cannot be measured now is shown as; its reason goes beside it.</summary>
     public const string Unknown = "unknown";
-
-    /// <summary>The reason beside a figure the database could not give (generic: the exception can carry host names and SQL).</summary>
-    public const string DatabaseUnreachable = "database unreachable";
 }

@@ -48,7 +48,8 @@ public sealed record HourPoint(DateTime Hour, long Requests, long Errors, double
 
 /// <summary>
 /// Every figure the dashboard and the API show, computed together at one instant. Null figures are
-/// unknown; <see cref="Unknown"/> says why.
+/// unknown; <see cref="Unknown"/> says why. <see cref="ServicesLastHour"/>: each service's last hour, worst first, whose sum is
+/// the platform's figures (null: never read, the database down since the start).
 /// </summary>
 public sealed record MetricsSnapshot(
     DateTime GeneratedAt,
@@ -65,7 +66,8 @@ public sealed record MetricsSnapshot(
     IReadOnlyList<HourPoint> Hourly,
     IReadOnlyList<ExternalServiceFigures> ExternalServices,
     HealthVerdict Health,
-    IReadOnlyDictionary<string, string> Unknown)
+    IReadOnlyDictionary<string, string> Unknown,
+    IReadOnlyList<ServiceRow>? ServicesLastHour = null)
 {
     /// <summary>How old the figures are at <paramref name="now"/> (never negative).</summary>
     public TimeSpan AgeAt(DateTime now) => now > GeneratedAt ? now - GeneratedAt : TimeSpan.Zero;

@@ -149,7 +149,8 @@ public sealed class MetricsSnapshotService(
         var categories = await db.CounselorCategories.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
 
         var nowMinute = RequestRollup.ToMinute(now);
-        var lastHour = await RollupReader.LastHourAsync(db, nowMinute, ct);
+        var byService = await RollupReader.ByServiceAsync(db, nowMinute, lastDay: false, ct);
+        var lastHour = RollupTotals.Of(byService.Values); // the platform's hour is its services' hours added up: one read, figures that agree
         var byHour = await RollupReader.HourlyAsync(db, nowMinute, MaxHours, service: null, ct);
 
         var unknown = new Dictionary<string, string>();
@@ -186,7 +187,8 @@ public sealed class MetricsSnapshotService(
 
         var errorRate = lastHour.ErrorRate ?? 0;
         return new MetricsSnapshot(now, false, null, active, avgQuality, lastHour.Requests, lastHour.Errors5xx, errorRate, lastHour.P95Ms,
-            poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown);
+            poolReading, windows, hourly, external, Judge(true, lastHour.Requests, errorRate, lastHour.P95Ms, poolReading, external), unknown,
+            ServiceFigures.Rows(byService, healthOptions.Value));
     }
 
     /// <summary>The last <see cref="MaxHours"/> hours up to the one holding <paramref name="nowMinute"/>, each with its totals (hours without requests empty).</summary>
@@ -205,7 +207,7 @@ public sealed class MetricsSnapshotService(
     /// <summary>The figures when the database cannot be read. The reason shown is generic: the exception (logged by the caller) can carry host names and SQL.</summary>
     private MetricsSnapshot Unreachable(DateTime now)
     {
-        const string reason = FigureNames.DatabaseUnreachable;
+        const string reason = Web.DatabaseUnreachableException.Reason;
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         var previous = latest;
         if (previous is null)

@@ -9,29 +9,33 @@ namespace MonitorApp.Metrics;
 public sealed record ServiceRow(string Service, long Requests, long Errors, double? ErrorRate, double? P95Ms, HealthLevel Level);
 
 /// <summary>
-/// Which service? Per-service figures as of the current snapshot, read when first asked for and then shared until the next
-/// snapshot (<see cref="PerSnapshotCache"/>): one GROUP BY over at most a day of rollups, or one service's hours for the chart.
+/// Which service? Per-service figures as of the current snapshot: the last hour is the snapshot's; the last day and one
+/// service's hours for the chart are read when first asked for and shared until the next snapshot (<see cref="PerSnapshotCache"/>).
 /// </summary>
 public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotService snapshots, IOptions<HealthOptions> health)
 {
     /// <summary>The windows per-service figures are read over.</summary>
     public static readonly MetricsWindow[] Windows = [MetricsWindow.Hour, MetricsWindow.Day];
 
-    /// <summary>Every service with requests in the window (one of <see cref="Windows"/>), worst first.</summary>
+    /// <summary>
+    /// Every service with requests in the window (one of <see cref="Windows"/>), worst first: the last hour is the snapshot's
+    /// own (the platform's figures are its sum), the last day read once per snapshot.
+    /// </summary>
     public async Task<(MetricsSnapshot Snapshot, IReadOnlyList<ServiceRow> Rows)> ByServiceAsync(MetricsWindow window, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
+        if (window == MetricsWindow.Hour)
+            return (snapshot, snapshot.ServicesLastHour ?? throw new Web.DatabaseUnreachableException());
         var rows = await cache.GetAsync("services:" + window.Name(), snapshot, async db =>
-        {
-            var totals = await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), window == MetricsWindow.Day, cancellationToken);
-            var t = health.Value;
-            return (IReadOnlyList<ServiceRow>)totals
-                .Select(s => new ServiceRow(s.Key, s.Value.Requests, s.Value.Errors5xx, s.Value.ErrorRate, s.Value.P95Ms, HealthEvaluator.RequestsLevel(s.Value, t)))
-                .OrderByDescending(r => r.Level).ThenByDescending(r => r.ErrorRate ?? 0).ThenByDescending(r => r.P95Ms ?? 0).ThenBy(r => r.Service, StringComparer.Ordinal)
-                .ToList();
-        });
+            Rows(await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), lastDay: true, cancellationToken), health.Value));
         return (snapshot, rows);
     }
+
+    /// <summary>Each service's figures and level, worst first (then by error rate, p95 and name).</summary>
+    public static IReadOnlyList<ServiceRow> Rows(IReadOnlyDictionary<string, RollupTotals> byService, HealthOptions t) => byService
+        .Select(s => new ServiceRow(s.Key, s.Value.Requests, s.Value.Errors5xx, s.Value.ErrorRate, s.Value.P95Ms, HealthEvaluator.RequestsLevel(s.Value, t)))
+        .OrderByDescending(r => r.Level).ThenByDescending(r => r.ErrorRate ?? 0).ThenByDescending(r => r.P95Ms ?? 0).ThenBy(r => r.Service, StringComparer.Ordinal)
+        .ToList();
 
     /// <summary>The snapshot with its hourly series replaced by <paramref name="service"/>'s alone (same hours, empty ones included).</summary>
     public async Task<MetricsSnapshot> ForServiceAsync(string service, CancellationToken cancellationToken)

@@ -10,16 +10,6 @@ namespace MonitorApp.Telemetry;
 /// </summary>
 public static class RollupReader
 {
-    /// <summary>All services' requests in the 60 minutes up to and including <paramref name="nowMinute"/>.</summary>
-    public static async Task<RollupTotals> LastHourAsync(MonitorDbContext db, long nowMinute, CancellationToken ct)
-    {
-        var byMinute = await LastHour(db, nowMinute)
-            .GroupBy(r => r.Minute)
-            .Select(SumBuckets<RequestRollup>())
-            .ToListAsync(ct);
-        return RollupTotals.Of(byMinute);
-    }
-
     /// <summary>
     /// Totals per hour (hours since the epoch) of the last <paramref name="hours"/> hours, of every service or of
     /// <paramref name="service"/> alone; hours without requests are absent.
@@ -38,7 +28,7 @@ public static class RollupReader
 
     /// <summary>
     /// Totals per service over a window: <c>1h</c> the 60 minutes up to <paramref name="nowMinute"/> (as the headline error
-    /// rate), <c>24h</c> the 24 hours up to the current one (as the hourly chart). One GROUP BY over at most a day of rows.
+    /// rate: its sum), <c>24h</c> the 24 hours up to the current one (as the hourly chart). One GROUP BY over at most a day of rows.
     /// </summary>
     public static async Task<Dictionary<string, RollupTotals>> ByServiceAsync(MonitorDbContext db, long nowMinute, bool lastDay, CancellationToken ct)
     {

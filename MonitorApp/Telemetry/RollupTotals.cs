@@ -5,17 +5,21 @@ public sealed record RollupTotals(long Requests, long Errors5xx, long[] Buckets)
 {
     public static readonly RollupTotals Empty = new(0, 0, new long[LatencyHistogram.BucketCount]);
 
-    public static RollupTotals Of(IEnumerable<RollupSums> rows)
+    public static RollupTotals Of(IEnumerable<RollupSums> rows) => Add(rows.Select(r => (r.Requests, r.Errors5xx, r.Buckets)));
+
+    /// <summary>Totals added together (every service's into the platform's).</summary>
+    public static RollupTotals Of(IEnumerable<RollupTotals> parts) => Add(parts.Select(p => (p.Requests, p.Errors5xx, p.Buckets)));
+
+    private static RollupTotals Add(IEnumerable<(long Requests, long Errors5xx, long[] Buckets)> parts)
     {
         long requests = 0, errors = 0;
         var buckets = new long[LatencyHistogram.BucketCount];
-        foreach (var row in rows)
+        foreach (var part in parts)
         {
-            requests += row.Requests;
-            errors += row.Errors5xx;
-            var b = row.Buckets;
+            requests += part.Requests;
+            errors += part.Errors5xx;
             for (var i = 0; i < buckets.Length; i++)
-                buckets[i] += b[i];
+                buckets[i] += part.Buckets[i];
         }
         return new RollupTotals(requests, errors, buckets);
     }

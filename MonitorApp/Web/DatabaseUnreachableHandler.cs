@@ -48,4 +48,8 @@ public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandle
 }
 
 /// <summary>Thrown without trying the database when the last attempt just found it unreachable (the snapshot is stale).</summary>
-public sealed class DatabaseUnreachableException() : Exception(Metrics.FigureNames.DatabaseUnreachable);
+public sealed class DatabaseUnreachableException() : Exception(Reason)
+{
+    /// <summary>The reason beside a figure the database could not give (generic: the exception itself can carry host names and SQL).</summary>
+    public const string Reason = "database unreachable";
+}

@@ -186,7 +186,7 @@ public sealed class IndexModel(
         }
         catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
         {
-            return (none(), FigureNames.DatabaseUnreachable);
+            return (none(), Web.DatabaseUnreachableException.Reason);
         }
     }
 
