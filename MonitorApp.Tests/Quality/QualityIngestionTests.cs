@@ -21,6 +21,15 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
         new { session_id = id, type = "stats", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), direction, kind, window_seconds = 10,
               packet_loss_pct = loss, rtt_ms = rtt, jitter_ms = jitter, relay, provider_level = "good" };
 
+    /// <summary>quality_poor_share alone, with this For; the test runs the rounds (the timers' every 5 minutes).</summary>
+    private static Dictionary<string, string?> QualityRuleAlone(string forDuration)
+    {
+        var settings = new Dictionary<string, string?> { ["Alerts:Rules:quality_poor_share:For"] = forDuration };
+        foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
+            settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
+        return IsolatedApp.WithSlowRounds(settings);
+    }
+
     [SkippableFact]
     public async Task AStatsEvent_CarryingAJudgedQuality_IsRefused_ItsQualityIsMeasured()
     {
@@ -212,11 +221,7 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task QualityPoorShare_APendingAlertStartsOver_WhenARoundCannotJudgeIt()
     {
-        var settings = new Dictionary<string, string?>();
-        foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
-            settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
-        settings["Alerts:Rules:quality_poor_share:For"] = "00:10:00";
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(settings));
+        await using var app = await IsolatedApp.StartAsync(provider, QualityRuleAlone(forDuration: "00:10:00"));
         async Task<string[]> StatesAsync()
         {
             var rule = MonitorApp.Tests.Alerts.AlertSteps.Rule(await app.GetJsonAsync("/api/admin/alerts"), MonitorApp.Alerts.AlertRules.QualityPoorShare);
@@ -248,11 +253,7 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task QualityPoorShare_FiresForTheProviderWithTooManyPoorWindows_AndJudgesNoProviderOnTooFew()
     {
-        var settings = new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300", ["Alerts:EvaluateSeconds"] = "300" };
-        foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
-            settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
-        settings["Alerts:Rules:quality_poor_share:For"] = "00:00:00";
-        await using var app = await IsolatedApp.StartAsync(provider, settings);
+        await using var app = await IsolatedApp.StartAsync(provider, QualityRuleAlone(forDuration: "00:00:00"));
         await app.PostSessionEventsAsync(Started("a-1", "livekit"), Started("a-2", "daily_co"));
         // livekit: 30 windows, 9 poor (30 % > 20 %); daily_co: 5 windows, all poor, but 5 are too few to judge.
         await app.PostSessionEventsAsync(Enumerable.Range(0, 30)
