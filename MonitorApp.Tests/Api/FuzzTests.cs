@@ -43,7 +43,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         return response;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SessionEvents_AnyBody_NeverA5xx_AndARefusedBatchStoresNothing()
     {
         await using var app = await StartAsync();
@@ -65,7 +65,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RequestOutcomes_AnyBody_NeverA5xx_AndOnlyAcceptedBatchesAreCounted()
     {
         await using var app = await StartAsync();
@@ -88,7 +88,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SignInForm_AnyFields_NeverA5xx_AndNeverRedirectsOffTheSite()
     {
         await using var app = await StartAsync();
@@ -118,7 +118,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryQueryParameter_AnyValue_NeverA5xx()
     {
         await using var app = await StartAsync();

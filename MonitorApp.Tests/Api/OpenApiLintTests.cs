@@ -6,16 +6,17 @@ using MonitorApp.Tests.Infrastructure;
 
 namespace MonitorApp.Tests.Api;
 
-/// <summary>The OpenAPI document passes Redocly's recommended rules (npm @redocly/cli, installed by <c>npm ci --prefix tools</c>).</summary>
+/// <summary>The OpenAPI document passes Redocly's recommended rules (npm @redocly/cli, installed by the test project's build).</summary>
 public sealed class OpenApiLintTests(SqliteAppFixture fixture) : IClassFixture<SqliteAppFixture>
 {
     private static readonly string Tools = Path.Combine(Repository.Root, "tools");
 
-    [Fact]
+    [SkippableFact]
     public async Task TheOpenApiDocument_LintsWithoutErrors_ItsExamplesFitTheirSchemas_AndItDeclaresSecurityIdsTagsAndLicence()
     {
         var redocly = Path.Combine(Tools, "node_modules", ".bin", "redocly");
-        TestEnvironment.Require(File.Exists(redocly), $"Redocly's CLI is not installed at {redocly}: npm ci --prefix tools");
+        // The build installs it (MonitorApp.Tests.csproj, NpmCiTools) with the Node.js the README requires: absent is a failure.
+        Assert.True(File.Exists(redocly), $"Redocly's CLI is not installed at {redocly}: the build's NpmCiTools target should have installed it");
         var client = await fixture.App.CreateTokenClientAsync(Roles.SystemMonitor);
         var json = await client.GetStringAsync("/openapi/v1.json");
 
@@ -47,7 +48,7 @@ public sealed class OpenApiLintTests(SqliteAppFixture fixture) : IClassFixture<S
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryOperation_HasExamples_AndEachRequestExample_IsAcceptedAsItIs()
     {
         var monitor = await fixture.App.CreateTokenClientAsync(Roles.SystemMonitor);

@@ -30,7 +30,7 @@ public sealed class KeyProtectionTests : IDisposable
         ["DataProtection:CertificatePassword"] = password,
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task WithACertificate_TheStoredKeysAreEncrypted_AndAnotherInstanceWithItReadsThem_OneWithoutItCannot()
     {
         var certificate = NewCertificate();
@@ -54,7 +54,7 @@ public sealed class KeyProtectionTests : IDisposable
         Assert.ThrowsAny<CryptographicException>(() => without.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(sealedText));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("wrong password", "could not be read")]
     [InlineData(null, "there is no file")]
     public async Task AnUnreadableCertificate_StopsTheStart_NamingTheSetting(string? password, string expected)
@@ -67,7 +67,7 @@ public sealed class KeyProtectionTests : IDisposable
         Assert.Contains(expected, refused.ToString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OutsideDevelopment_WithoutACertificate_TheStartWarnsOnce_NamingTheSetting()
     {
         await using (var plain = await AppProcess.StartAsync(AppProcess.ProductionSettings(Path.Combine(folder.FullName))))

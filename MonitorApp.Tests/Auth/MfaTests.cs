@@ -42,7 +42,7 @@ public sealed class MfaTests
         return await client.SubmitFormAsync(form, "main form", new() { ["Code"] = code });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AUserEnrols_ThenSignsInWithPasswordAndCode_OrOnceWithARecoveryCode()
     {
         await using var app = await StartAsync();
@@ -74,7 +74,7 @@ public sealed class MfaTests
         Assert.Equal(2, actions.Count(a => a == $"{AuditActions.SignInFailed}:failure")); // the wrong code, the spent recovery code
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ASuperAdmin_MustEnrolBeforeAnythingElse_WhenRequired_AMonitorNeedNot()
     {
         await using var app = await StartAsync(requireForSuperAdmin: true);
@@ -96,7 +96,7 @@ public sealed class MfaTests
         Assert.Equal(HttpStatusCode.OK, (await monitor.GetAsync("/admin/dashboard")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ResetMfa_OnTheCommandLine_EndsTheUsersSignIns_AndThePasswordAloneSignsInAgain()
     {
         await using var app = await StartAsync();

@@ -74,7 +74,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         new("POST", "/logout",                                       Login,     Login,      Login,     Login,      Login,      Login,    Login),
     ];
 
-    [Fact]
+    [SkippableFact]
     public void EveryRouteAndPageHandler_IsInTheMatrix()
     {
         var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
@@ -99,7 +99,7 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         Assert.Empty(routes.Concat(handlers).Distinct().Where(r => !covered.Contains(r)).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryRoute_AnswersEachCaller_AsTheMatrixSays()
     {
         var app = fixture.App;

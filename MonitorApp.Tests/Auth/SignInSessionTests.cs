@@ -57,7 +57,7 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task TheIdleTimeout_IsNotExtendedByTheDashboardsOwnRefreshes_ButByWhatThePersonDoes()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new() { ["Auth:IdleTimeoutMinutes"] = "10" }));
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Auth:IdleTimeoutMinutes"] = "10" });
         var watcher = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var worker = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var client = ManualCookies.CreateClient(app.App);
@@ -85,13 +85,13 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task AWallScreensAccount_HasNoIdleTimeout_AndItsOwnLifetime_WhileItIsReadOnly()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new()
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?>
         {
             ["Auth:IdleTimeoutMinutes"] = "10",
             ["Auth:AbsoluteLifetimeHours"] = "1",
             ["Auth:WallScreenAccounts:0"] = "wall@test.local",
             ["Auth:WallScreenLifetimeHours"] = "3",
-        }));
+        });
         var screen = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor, "wall@test.local"));
         var person = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var client = ManualCookies.CreateClient(app.App);
@@ -114,12 +114,12 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task Retention_KeepsAWallScreensSession_AsLongAsItMayLive()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new()
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?>
         {
             ["Auth:AbsoluteLifetimeHours"] = "1",
             ["Auth:WallScreenAccounts:0"] = "wall@test.local",
             ["Auth:WallScreenLifetimeHours"] = "48",
-        }));
+        });
         var screen = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor, "wall@test.local"));
         var person = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         app.Time.Advance(TimeSpan.FromHours(30)); // past a person's lifetime and a day, well within the screen's
@@ -133,7 +133,7 @@ public abstract class SignInSessionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task TheAbsoluteLifetime_EndsASignInHoweverBusy()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds(new() { ["Auth:AbsoluteLifetimeHours"] = "1" }));
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Auth:AbsoluteLifetimeHours"] = "1" });
         var cookie = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
         var client = ManualCookies.CreateClient(app.App);
         for (var minute = 20; minute < 60; minute += 20)

@@ -53,7 +53,7 @@ public sealed class LeaderElectionTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OnSqlite_TheOnlyInstanceIsElected()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

@@ -6,7 +6,7 @@ namespace MonitorApp.Tests.Demo;
 
 public sealed class DemoModeTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task DemoMode_CreatesBothDemoAccounts_AndFeedsSessionsThroughIngestion()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -41,7 +41,7 @@ public sealed class DemoModeTests
         Assert.NotEmpty(categories);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Production")]
     [InlineData("Staging")]
     public async Task DemoMode_OutsideDevelopment_StopsTheStartWithAMessageNamingTheSetting(string environment)

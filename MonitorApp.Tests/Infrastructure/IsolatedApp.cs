@@ -14,6 +14,9 @@ namespace MonitorApp.Tests.Infrastructure;
 /// An app with a database of its own and a clock the test controls, for tests that assert exact
 /// aggregate figures (which a shared database would blur). Background timers only move when the test
 /// advances the clock; <see cref="RefreshAsync"/> computes the snapshot on demand.
+/// The background rounds (snapshot, alert board, alert evaluation) run every 5 minutes unless a test asks for
+/// its own period: advancing a fake clock fires every period it passes, so with the shipped 5 seconds a test that
+/// moves the clock an hour ran 720 snapshot rounds and as many alert reads (11 s of CPU for one test; issue 26).
 /// </summary>
 public sealed class IsolatedApp : IAsyncDisposable
 {
@@ -36,7 +39,12 @@ public sealed class IsolatedApp : IAsyncDisposable
     {
         database ??= await TestDatabase.CreateAsync(provider);
         var time = new FakeTimeProvider(T0);
-        var all = new Dictionary<string, string?> { ["Telemetry:RecordOwnRequests"] = "false" };
+        var all = new Dictionary<string, string?>
+        {
+            ["Telemetry:RecordOwnRequests"] = "false",
+            ["Metrics:SnapshotSeconds"] = SlowRoundSeconds,
+            ["Alerts:EvaluateSeconds"] = SlowRoundSeconds,
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
         var app = new MonitorAppFactory(database, all, time);
@@ -54,16 +62,8 @@ public sealed class IsolatedApp : IAsyncDisposable
         return client;
     }
 
-    /// <summary>
-    /// For a test that moves the clock by minutes or hours: the background rounds (snapshot, alerts) run every 5 minutes
-    /// instead of every few seconds, or advancing 3 hours would run thousands of them. Merged with <paramref name="settings"/>.
-    /// </summary>
-    public static Dictionary<string, string?> WithSlowRounds(Dictionary<string, string?> settings)
-    {
-        settings["Metrics:SnapshotSeconds"] = "300";
-        settings["Alerts:EvaluateSeconds"] = "300";
-        return settings;
-    }
+    /// <summary>The background rounds' period in an isolated app, unless a test sets its own.</summary>
+    public const string SlowRoundSeconds = "300";
 
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 

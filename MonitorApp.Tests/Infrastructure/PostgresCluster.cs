@@ -49,16 +49,12 @@ public sealed class PostgresCluster
     {
         if (FindBinaries() is null)
             return "PostgreSQL's server binaries (initdb, pg_ctl) were found neither on PATH nor under /usr/lib/postgresql/*/bin: install PostgreSQL or set MONITOR_TEST_POSTGRES.";
-        if (IsRoot && OnPath("runuser") is null)
+        if (IsRoot && TestEnvironment.OnPath("runuser") is null)
             return "running as root without runuser, so PostgreSQL (which refuses to run as root) cannot be started: set MONITOR_TEST_POSTGRES.";
         if (IsRoot && !File.ReadLines("/etc/passwd").Any(l => l.StartsWith("postgres:", StringComparison.Ordinal)))
             return "running as root and there is no 'postgres' user to run PostgreSQL as (it refuses to run as root): set MONITOR_TEST_POSTGRES.";
         return null;
     }
-
-    private static string? OnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
     private static bool HasServerBinaries(string directory) =>
         File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));

@@ -44,6 +44,11 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>The full path of <paramref name="tool"/> on PATH, or null.</summary>
+    public static string? OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+
     /// <summary>Skips the current test with <paramref name="reason"/>, or fails it when everything is required.</summary>
     public static void Require(bool available, string reason)
     {

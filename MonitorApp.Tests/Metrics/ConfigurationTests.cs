@@ -8,7 +8,7 @@ namespace MonitorApp.Tests.Metrics;
 
 public sealed class ConfigurationTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("Health:ErrorRateDegraded", "0.1", "Health:ErrorRateDegraded (0.1) must be below Health:ErrorRateCritical")]
     [InlineData("Health:P95CriticalMs", "100", "Health:P95DegradedMs (500) must be below Health:P95CriticalMs (100)")]
     [InlineData("Metrics:SnapshotSeconds", "0", "Metrics:SnapshotSeconds must be between 1 and 300")]

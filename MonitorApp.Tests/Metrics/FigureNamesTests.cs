@@ -7,7 +7,7 @@ namespace MonitorApp.Tests.Metrics;
 public sealed class FigureNamesTests
 {
     /// <summary>FigureNames repeats JSON names by hand (they key the unknown reasons); they must stay the API's names.</summary>
-    [Fact]
+    [SkippableFact]
     public void EveryFigureName_IsAFieldOfTheCurrentMetricsJson()
     {
         var json = JsonSerializer.SerializeToElement(

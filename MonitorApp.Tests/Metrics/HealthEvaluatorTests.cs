@@ -10,7 +10,7 @@ public sealed class HealthEvaluatorTests
 
     private static HealthVerdict Evaluate(HealthInputs input) => HealthEvaluator.Evaluate(input, Defaults);
 
-    [Fact]
+    [SkippableFact]
     public void NothingWrong_IsHealthyWithoutReasons()
     {
         var verdict = Evaluate(Quiet);
@@ -18,7 +18,7 @@ public sealed class HealthEvaluatorTests
         Assert.Empty(verdict.Reasons);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0.02, HealthLevel.Healthy, null)]
     [InlineData(0.0201, HealthLevel.Degraded, "error rate 2.01 % > 2 % (degraded)")]
     [InlineData(0.031, HealthLevel.Degraded, "error rate 3.1 % > 2 % (degraded)")]
@@ -31,7 +31,7 @@ public sealed class HealthEvaluatorTests
         Assert.Equal(reason is null ? [] : [reason], verdict.Reasons);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(500, HealthLevel.Healthy, null)]
     [InlineData(500.1, HealthLevel.Degraded, "p95 response time 500.1 ms > 500 ms (degraded)")]
     [InlineData(1000, HealthLevel.Degraded, "p95 response time 1000 ms > 500 ms (degraded)")]
@@ -43,13 +43,13 @@ public sealed class HealthEvaluatorTests
         Assert.Equal(reason is null ? [] : [reason], verdict.Reasons);
     }
 
-    [Fact]
+    [SkippableFact]
     public void NoTraffic_IsNotAnError()
     {
         Assert.Equal(HealthLevel.Healthy, Evaluate(Quiet with { RequestsLastHour = 0, ErrorRateLastHour = 0, ApiResponseTimeP95 = null }).Level);
     }
 
-    [Fact]
+    [SkippableFact]
     public void DatabaseUnreachable_IsCritical()
     {
         var verdict = Evaluate(Quiet with { DatabaseReachable = false });
@@ -57,7 +57,7 @@ public sealed class HealthEvaluatorTests
         Assert.Equal(["database unreachable (critical)"], verdict.Reasons);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(8, 10, 0, HealthLevel.Healthy)]
     [InlineData(9, 10, 0, HealthLevel.Degraded)]
     [InlineData(10, 10, 0, HealthLevel.Degraded)]
@@ -71,7 +71,7 @@ public sealed class HealthEvaluatorTests
             Assert.Single(verdict.Reasons, r => r.Contains("database", StringComparison.Ordinal) && r.EndsWith("(degraded)", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ServiceDown_IsDegradedNamingIt()
     {
         var verdict = Evaluate(Quiet with { ServicesDown = ["LiveKit"] });
@@ -79,7 +79,7 @@ public sealed class HealthEvaluatorTests
         Assert.Equal(["LiveKit is down (degraded)"], verdict.Reasons);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SeveralProblems_TakeTheWorstLevel_AndListEveryReasonWorstFirst()
     {
         var verdict = Evaluate(Quiet with { ErrorRateLastHour = 0.03, ApiResponseTimeP95 = 1500, PoolPending = 2 });
@@ -88,14 +88,14 @@ public sealed class HealthEvaluatorTests
         Assert.EndsWith("(critical)", verdict.Reasons[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void CustomThresholds_AreUsed()
     {
         var strict = new HealthOptions { ErrorRateDegraded = 0.001, ErrorRateCritical = 0.01 };
         Assert.Equal(HealthLevel.Critical, HealthEvaluator.Evaluate(Quiet with { ErrorRateLastHour = 0.011 }, strict).Level);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0.05, 0.02, "Health:ErrorRateDegraded (0.05) must be below Health:ErrorRateCritical (0.02)")]
     [InlineData(0.02, 1.5, "Health:ErrorRateCritical is a fraction")]
     public void InvalidThresholds_AreRejectedNamingTheKey(double degraded, double critical, string message)

@@ -8,7 +8,7 @@ namespace MonitorApp.Tests.Metrics;
 
 public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClassFixture<SqliteAppFixture>
 {
-    [Fact]
+    [SkippableFact]
     public async Task MetricsApi_Anonymous401_WrongRole403_MonitorsAndSuperAdmins200()
     {
         var app = fixture.App;
@@ -21,7 +21,7 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateTokenClientAsync(Roles.SystemMonitor)).GetAsync(route)).StatusCode);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/api/admin/metrics/sessions")]
     [InlineData("/api/admin/metrics/error-rate")]
     [InlineData("/api/admin/metrics/db-pool")]
@@ -34,7 +34,7 @@ public sealed class MetricsAccessAndDocsTests(SqliteAppFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, (await (await app.CreateTokenClientAsync(Roles.SystemMonitor)).GetAsync(route)).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OpenApiDocument_NeedsACallerOutsideDevelopment_AndDescribesMetricsAndIngestionRoutes_WithTheir401And403()
     {
         var anonymous = await fixture.App.CreateBrowserClient().GetAsync("/openapi/v1.json");

@@ -24,7 +24,7 @@ public abstract class PreAggregationTests(DatabaseProvider provider, ITestOutput
     public async Task SessionFigures_EqualADirectCountOverTheSessions_InEveryWindow_AsTheClockMoves()
     {
         // A long snapshot interval: the fake clock fires the snapshot timer once per interval it moves past.
-        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300" });
+        await using var app = await IsolatedApp.StartAsync(provider);
         var random = new Random(20261127);
         var t0 = IsolatedApp.T0;
         const int sessions = 600;

@@ -25,7 +25,7 @@ public sealed class PrometheusExportTests
         return await response.Content.ReadAsStringAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheScrape_CarriesTheSameFiguresAsTheJsonApi_AndWhatWasIngested()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
@@ -63,7 +63,7 @@ public sealed class PrometheusExportTests
         Assert.Contains(samples.Keys, k => k.StartsWith("process_cpu_seconds_total", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheQualityGauges_AreTheJsonApisLastHour_AndAProviderWithoutWindowsHasZeroOfThem()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
@@ -89,7 +89,7 @@ public sealed class PrometheusExportTests
         Assert.DoesNotContain(samples.Keys, k => k.StartsWith("monitorapp_quality_poor_ratio{provider=\"daily_co\"", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheScrape_IsForMonitors_AndMachinesGetAStatusNotALoginPage()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
@@ -100,7 +100,7 @@ public sealed class PrometheusExportTests
         await ScrapeAsync(await app.App.CreateClientAsAsync(Roles.SystemMonitor));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheScrape_PassesPromtoolsCheck()
     {
         TestEnvironment.Require(File.Exists("/usr/bin/promtool"), "promtool was not found at /usr/bin/promtool: apt-get install prometheus");

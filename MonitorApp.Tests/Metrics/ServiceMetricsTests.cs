@@ -14,7 +14,7 @@ public abstract class ServiceMetricsTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task EachServicesFigures_AreExact_WorstFirst_ForTheLastHourAndDay()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?> { ["Metrics:SnapshotSeconds"] = "300" });
+        await using var app = await IsolatedApp.StartAsync(provider);
         var now = IsolatedApp.T0;
         await app.PostRequestsAsync(Outcomes("checkout", now.AddMinutes(-5), ok: 90, errors: 10, ms: 40)); // 10 %: critical
         await app.PostRequestsAsync(Outcomes("search", now.AddMinutes(-5), ok: 50, errors: 0, ms: 700));   // p95 ≤ 750 ms: degraded

@@ -14,10 +14,12 @@ public sealed class HtmlValidityTests(SqliteAppFixture fixture) : IClassFixture<
     private static bool IsHtmxAttribute(string message) =>
         System.Text.RegularExpressions.Regex.IsMatch(message, @"^Attribute “(hx|sse)-[a-z-]+” not allowed on element");
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryPage_IsValidHtml()
     {
-        TestEnvironment.Require(File.Exists(Checker), $"the Nu HTML checker is not installed at {Checker}: npm ci --prefix tools");
+        TestEnvironment.Require(TestEnvironment.OnPath("java") is not null, "the Nu HTML checker runs on Java 17+, and no java is on PATH: apt-get install default-jre-headless");
+        // The build installs the checker (MonitorApp.Tests.csproj, NpmCiTools): absent is a failure, not a skip.
+        Assert.True(File.Exists(Checker), $"the Nu HTML checker is not installed at {Checker}: the build's NpmCiTools target should have installed it");
         var app = fixture.App;
         var admin = await app.CreateClientAsAsync(Roles.SuperAdmin);
         var anonymous = app.CreateBrowserClient();

@@ -21,13 +21,13 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
         new { session_id = id, type = "stats", at = IsolatedApp.Iso(T0.AddSeconds(-secondsAgo)), direction, kind, window_seconds = 10,
               packet_loss_pct = loss, rtt_ms = rtt, jitter_ms = jitter, relay, provider_level = "good" };
 
-    /// <summary>quality_poor_share alone, with this For; the test runs the rounds (the timers' every 5 minutes).</summary>
+    /// <summary>quality_poor_share alone, with this For; the test runs the rounds (an isolated app's timers tick every 5 minutes).</summary>
     private static Dictionary<string, string?> QualityRuleAlone(string forDuration)
     {
         var settings = new Dictionary<string, string?> { ["Alerts:Rules:quality_poor_share:For"] = forDuration };
         foreach (var other in MonitorApp.Alerts.AlertRules.All.Where(r => r.Name != MonitorApp.Alerts.AlertRules.QualityPoorShare))
             settings[$"Alerts:Rules:{other.Name}:Enabled"] = "false";
-        return IsolatedApp.WithSlowRounds(settings);
+        return settings;
     }
 
     [SkippableFact]
@@ -171,7 +171,7 @@ public abstract class QualityIngestionTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task RawWindowsAreKeptTwoDays_AndOlderStatsAreRefused_SoAResendIsNeverCountedTwice()
     {
-        await using var app = await IsolatedApp.StartAsync(provider, IsolatedApp.WithSlowRounds([]));
+        await using var app = await IsolatedApp.StartAsync(provider);
         await app.PostSessionEventsAsync(Started("k-1", "livekit", secondsAgo: 3 * 86_400 + 600));
         async Task<JsonElement> RefusedAsync(object window)
         {

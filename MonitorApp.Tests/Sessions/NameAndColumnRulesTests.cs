@@ -8,7 +8,7 @@ namespace MonitorApp.Tests.Sessions;
 
 public sealed class NameAndColumnRulesTests
 {
-    [Fact]
+    [SkippableFact]
     public void DisplayNames_RefuseWhatCannotBeShownFaithfully()
     {
         // Built here, not passed as theory data: the test runner's own serialization would repair a lone surrogate.
@@ -17,7 +17,7 @@ public sealed class NameAndColumnRulesTests
         Assert.Contains("U+200B", DisplayNames.Problem("Career\u200B")); // zero-width space: two names that look the same
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Academic Stress")]
     [InlineData("platform-api_v2.1")]
     [InlineData("𝔐𝔞𝔱𝔥")] // letters outside the basic plane are letters

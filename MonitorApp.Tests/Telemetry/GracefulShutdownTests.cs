@@ -8,7 +8,7 @@ namespace MonitorApp.Tests.Telemetry;
 /// <summary>The built app as its own process: SIGTERM (what an orchestrator sends) loses no counted request.</summary>
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Sigterm_DuringTraffic_WritesEveryAnsweredRequest_BeforeTheProcessExits()
     {
         var folder = Directory.CreateTempSubdirectory("monitor-shutdown-");

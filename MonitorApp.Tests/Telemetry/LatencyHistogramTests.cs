@@ -13,7 +13,7 @@ public sealed class LatencyHistogramTests
         return counts;
     }
 
-    [Fact]
+    [SkippableFact]
     public void P95_InterpolatesInsideTheBucketHoldingTheRank()
     {
         // 90 fast requests (20 ms, bucket 10–25) and 10 slow ones (600 ms, bucket 500–750):
@@ -24,25 +24,25 @@ public sealed class LatencyHistogramTests
         Assert.Equal(10 + 15 * 50.0 / 90, LatencyHistogram.Quantile(counts, 0.5)!.Value, 9);
     }
 
-    [Fact]
+    [SkippableFact]
     public void P95_InTheFirstBucket_InterpolatesFromZero()
     {
         Assert.Equal(4.75, LatencyHistogram.Quantile(Buckets(Enumerable.Repeat(3.0, 100)), 0.95));
     }
 
-    [Fact]
+    [SkippableFact]
     public void P95_InTheOpenEndedBucket_IsTheHighestFiniteBound()
     {
         Assert.Equal(10_000, LatencyHistogram.Quantile(Buckets(Enumerable.Repeat(60_000.0, 10)), 0.95));
     }
 
-    [Fact]
+    [SkippableFact]
     public void P95_WithoutObservations_IsUnknown()
     {
         Assert.Null(LatencyHistogram.Quantile(new long[LatencyHistogram.BucketCount], 0.95));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0, 0)]
     [InlineData(5, 0)]
     [InlineData(5.001, 1)]

@@ -12,7 +12,7 @@ namespace MonitorApp.Tests.Web;
 /// <summary>Which failures mean "the database cannot be reached" (503, Retry-After) rather than a bug (500).</summary>
 public sealed class DatabaseUnreachableTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task APostgresServerThatIsNotThere_IsUnreachable()
     {
         await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={AppProcess.FreePort()};Username=x;Timeout=2");
@@ -20,7 +20,7 @@ public sealed class DatabaseUnreachableTests
         Assert.True(DatabaseUnreachableHandler.IsUnreachable(new InvalidOperationException("wrapped", refused)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ADataError_IsNotUnreachable()
     {
         Assert.False(DatabaseUnreachableHandler.IsUnreachable(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
@@ -28,7 +28,7 @@ public sealed class DatabaseUnreachableTests
         Assert.True(DatabaseUnreachableHandler.IsUnreachable(new PostgresException("shutting down", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BothIngestionRoutes_WhenTheSqliteFileIsGone_Answer503WithRetryAfter()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-gone-");
@@ -51,7 +51,7 @@ public sealed class DatabaseUnreachableTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARevokedToken_IsRefused_AlsoWhileTheDatabaseIsUnreachable_WhileAnotherVerifiedOneIsServed()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-gone-");
@@ -71,7 +71,7 @@ public sealed class DatabaseUnreachableTests
         Assert.Equal(HttpStatusCode.OK, (await app.Monitor.GetAsync("/api/admin/metrics/current")).StatusCode); // "database unreachable", from a token verified before
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SigningOut_WhileTheDatabaseIsUnreachable_StillEndsTheSignIn_ForACopiedCookieToo()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-gone-");

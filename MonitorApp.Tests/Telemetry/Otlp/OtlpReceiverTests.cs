@@ -89,7 +89,7 @@ public sealed class OtlpReceiverTests
         return (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), buckets);
     });
 
-    [Fact]
+    [SkippableFact]
     public async Task BothEncodingsAndGzip_AreRead_AndOtherBoundsGoToTheNearestBucketAtOrAbove()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);
@@ -122,7 +122,7 @@ public sealed class OtlpReceiverTests
         Assert.Equal(1 + 3 + 4, buckets[^1]); // the ms export's +Inf, 20 s, and beyond 20 s
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WhatCannotBeRead_IsRefusedAndSaidSo_OtherMetricsAreIgnored()
     {
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite);

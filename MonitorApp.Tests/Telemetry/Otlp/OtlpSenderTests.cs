@@ -31,7 +31,7 @@ public sealed class OtlpSenderTests
         return new Counts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(MetricReaderTemporalityPreference.Delta)]
     [InlineData(MetricReaderTemporalityPreference.Cumulative)]
     public async Task AnInstrumentedService_ExportsToMonitorApp_AndItsRequestsErrorsAndLatencyAppearExactly(MetricReaderTemporalityPreference temporality)
