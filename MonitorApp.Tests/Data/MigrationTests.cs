@@ -22,6 +22,30 @@ public abstract class MigrationTests(AppFixture fixture)
     }
 
     [SkippableFact]
+    public async Task ADatabaseFromBeforeTheSquash_StopsTheStart_SayingWhatToDo_AndIsLeftAsItWas()
+    {
+        await using var database = await TestDatabase.CreateAsync(fixture.Provider);
+        // What a build from before the squash left: its history names migrations this build does not have.
+        await using (var db = TestDatabase.Open(database))
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE \"__EFMigrationsHistory\" (migration_id varchar(150) PRIMARY KEY, product_version varchar(32) NOT NULL)");
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO \"__EFMigrationsHistory\" VALUES ('20261126163534_Initial', '10.0.0'), ('20261128003538_SessionStatsAtIndex', '10.0.0')");
+        }
+        await using var app = new MonitorAppFactory(database);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        var message = error is AggregateException { InnerExceptions: [var inner] } ? inner.Message : error.Message;
+        Assert.Contains("created by an earlier build", message);
+        Assert.Contains("20261128003538_SessionStatsAtIndex", message);
+        Assert.Contains(fixture.Provider == DatabaseProvider.Sqlite ? "Delete the SQLite file" : "re-create the PostgreSQL database", message);
+        await using (var db = TestDatabase.Open(database))
+        {
+            Assert.Equal(2, await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync());
+            Assert.Empty(db.Database.GetAppliedMigrations().Intersect(db.Database.GetMigrations()));
+        }
+    }
+
+    [SkippableFact]
     public async Task Schema_UsesSnakeCaseNames_AndHasNoColumnForPersonalData()
     {
         var app = fixture.App;

@@ -1,4 +1,5 @@
 using MonitorApp.Data;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace MonitorApp.Tests.Infrastructure;
@@ -44,6 +45,13 @@ public sealed class TestDatabase : IAsyncDisposable
             await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         });
     }
+
+    /// <summary>A context of the app's own on this database, outside any app host (for preparing or inspecting it).</summary>
+    public static MonitorDbContext Open(TestDatabase database) => database.Provider == DatabaseProvider.Sqlite
+        ? new SqliteMonitorDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteMonitorDbContext>()
+            .UseSqlite(database.ConnectionString).UseSnakeCaseNamingConvention().Options)
+        : new PostgresMonitorDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<PostgresMonitorDbContext>()
+            .UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention().Options);
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

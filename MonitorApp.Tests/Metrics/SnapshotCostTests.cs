@@ -88,8 +88,8 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
               SELECT 'cost-1', timestamptz '2026-11-26 12:00:30+00' - i * interval '1 second', CASE WHEN i % 2 = 0 THEN 'send' ELSE 'receive' END,
                      'audio', 10, i % 5, 50 + i % 300, i % 40, 1 + (i % 35) / 10.0, 'delay'
               FROM generate_series(1, 1000000) AS i;
-              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, loss, delay, jitter)
-              SELECT w, (29928240 - m) - (29928240 - m) % w, 'livekit', d, b, count(*), 0, 0, count(*), 0
+              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, relay_unreported, loss, delay, jitter)
+              SELECT w, (29928240 - m) - (29928240 - m) % w, 'livekit', d, b, count(*), 0, 0, 0, count(*), 0
               FROM (VALUES (1), (60)) AS widths(w), generate_series(0, 16666) AS m, (VALUES ('send'), ('receive')) AS dirs(d), generate_series(10, 44, 5) AS b
               GROUP BY 1, 2, 4, 5;
               """
@@ -101,8 +101,8 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
               FROM n;
               WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 16666),
                    b(v) AS (SELECT 10 UNION ALL SELECT v + 5 FROM b WHERE v < 40)
-              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, loss, delay, jitter)
-              SELECT w.w, (29928240 - m.i) - (29928240 - m.i) % w.w, 'livekit', d.d, b.v, count(*), 0, 0, count(*), 0
+              INSERT INTO quality_bins (width_minutes, start_minute, provider, direction, bin, windows, relayed, relay_unreported, loss, delay, jitter)
+              SELECT w.w, (29928240 - m.i) - (29928240 - m.i) % w.w, 'livekit', d.d, b.v, count(*), 0, 0, 0, count(*), 0
               FROM (SELECT 1 AS w UNION ALL SELECT 60) AS w, m, (SELECT 'send' AS d UNION ALL SELECT 'receive') AS d, b
               GROUP BY 1, 2, 4, 5;
               """;

@@ -18,6 +18,7 @@ public sealed class DatabaseInitializer(IServiceProvider services) : IHostedServ
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        await DatabaseSetup.RefuseUnknownHistoryAsync(db, services, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {

@@ -74,7 +74,29 @@ public static class DatabaseSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
+        await RefuseUnknownHistoryAsync(db, services, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The migrations were squashed into one per provider before any deployment (README, "Migrations"): a database
+    /// whose history names migrations this build does not have was made by an earlier build, and applying the initial
+    /// migration over its tables would fail half-way. Stop before touching it, saying what to do.
+    /// </summary>
+    public static async Task RefuseUnknownHistoryAsync(MonitorDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count == 0)
+            return;
+        var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+        var remedy = provider == DatabaseProvider.Sqlite
+            ? "Delete the SQLite file (ConnectionStrings:Monitor; by default MonitorApp/monitor.db) and start again"
+            : "Drop and re-create the PostgreSQL database, then run `db migrate`";
+        throw new InvalidOperationException(
+            $"The {provider} database was created by an earlier build of MonitorApp: its migration history holds {unknown.Count} migration(s) " +
+            $"this build does not know ({string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")}), because the migrations were squashed " +
+            $"into one initial migration before the first release. {remedy}; nothing was changed.");
     }
 }
 

@@ -11,8 +11,8 @@ using MonitorApp.Data;
 namespace MonitorApp.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMonitorDbContext))]
-    [Migration("20261127145658_TokenExpiry")]
-    partial class TokenExpiry
+    [Migration("20261204190845_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -201,6 +201,347 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("MonitorApp.Alerts.AlertDeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notification_id");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_delivery_attempts");
+
+                    b.HasIndex("NotificationId")
+                        .HasDatabaseName("ix_alert_delivery_attempts_notification_id");
+
+                    b.ToTable("alert_delivery_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Alerts.AlertNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTime?>("GaveUpAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gave_up_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_notifications");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_alert_notifications_created_at");
+
+                    b.HasIndex("DeliveredAt", "GaveUpAt", "NextAttemptAt")
+                        .HasDatabaseName("ix_alert_notifications_delivered_at_gave_up_at_next_attempt_at");
+
+                    b.HasIndex("Fingerprint", "Channel", "State")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alert_notifications_fingerprint_channel_state");
+
+                    b.ToTable("alert_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Alerts.AlertState", b =>
+                {
+                    b.Property<string>("Rule")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("ActiveSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("active_since");
+
+                    b.Property<DateTime?>("ClearSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("clear_since");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTime?>("FiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fired_at");
+
+                    b.Property<bool>("Notified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notified");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Rule", "Subject")
+                        .HasName("pk_alert_states");
+
+                    b.ToTable("alert_states", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Alerts.Silence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("EndRecorded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_recorded");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_silences");
+
+                    b.HasIndex("EndsAt")
+                        .HasDatabaseName("ix_alert_silences_ends_at");
+
+                    b.ToTable("alert_silences", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Alerts.TimelineEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PreviousState")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_state");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reasons");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(164)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_timeline_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_timeline_events_at");
+
+                    b.HasIndex("Kind", "Subject", "At")
+                        .HasDatabaseName("ix_timeline_events_kind_subject_at");
+
+                    b.ToTable("timeline_events", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_events_at");
+
+                    b.HasIndex("Action", "At")
+                        .HasDatabaseName("ix_audit_events_action_at");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("MonitorApp.Auth.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -292,6 +633,10 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("lockout_end");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("must_change_password");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -338,6 +683,43 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_users_normalized_user_name");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Auth.SignInSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_active_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sign_in_sessions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sign_in_sessions_created_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sign_in_sessions_user_id");
+
+                    b.ToTable("sign_in_sessions", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.ExternalServices.ServiceCheck", b =>
@@ -397,6 +779,153 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_service_checks_service_checked_at");
 
                     b.ToTable("service_checks", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.QualityBin", b =>
+                {
+                    b.Property<int>("WidthMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("width_minutes");
+
+                    b.Property<long>("StartMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_minute");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<int>("Bin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bin");
+
+                    b.Property<long>("Delay")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delay");
+
+                    b.Property<long>("Jitter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("jitter");
+
+                    b.Property<long>("Loss")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("loss");
+
+                    b.Property<long>("RelayUnreported")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relay_unreported");
+
+                    b.Property<long>("Relayed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relayed");
+
+                    b.Property<long>("Windows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("windows");
+
+                    b.HasKey("WidthMinutes", "StartMinute", "Provider", "Direction", "Bin")
+                        .HasName("pk_quality_bins");
+
+                    b.ToTable("quality_bins", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<double?>("BitrateKbps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("bitrate_kbps");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<double?>("ExpectedBitrateKbps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("expected_bitrate_kbps");
+
+                    b.Property<double?>("Fps")
+                        .HasColumnType("REAL")
+                        .HasColumnName("fps");
+
+                    b.Property<int?>("FreezeCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("freeze_count");
+
+                    b.Property<double>("JitterMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("jitter_ms");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("Mos")
+                        .HasColumnType("REAL")
+                        .HasColumnName("mos");
+
+                    b.Property<double>("PacketLossPct")
+                        .HasColumnType("REAL")
+                        .HasColumnName("packet_loss_pct");
+
+                    b.Property<string>("ProviderLevel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_level");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<bool?>("Relay")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("relay");
+
+                    b.Property<double>("RttMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rtt_ms");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("WindowSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_stats");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_session_stats_at");
+
+                    b.HasIndex("SessionId", "At", "Direction", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_session_stats_session_id_at_direction_kind");
+
+                    b.ToTable("session_stats", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.Sessions.CounselorCategory", b =>
@@ -520,6 +1049,40 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_session_start_counts_category_id");
 
                     b.ToTable("session_start_counts", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Telemetry.Otlp.OtlpStream", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counts");
+
+                    b.Property<long>("StartNanos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_nanos");
+
+                    b.Property<long>("TimeNanos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_nanos");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_otlp_streams");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_otlp_streams_updated_at");
+
+                    b.ToTable("otlp_streams", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.Telemetry.RequestRollup", b =>
@@ -775,6 +1338,26 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("MonitorApp.Alerts.AlertDeliveryAttempt", b =>
+                {
+                    b.HasOne("MonitorApp.Alerts.AlertNotification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_delivery_attempts_alert_notifications_notification_id");
+                });
+
+            modelBuilder.Entity("MonitorApp.Quality.SessionStatsRow", b =>
+                {
+                    b.HasOne("MonitorApp.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_stats_sessions_session_id");
                 });
 
             modelBuilder.Entity("MonitorApp.Sessions.Session", b =>
