@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace MonitorApp.Tests.Infrastructure;
+using MonitorApp.Tests.Infrastructure;
+
+namespace MonitorApp.Tests.Suite;
 
 /// <summary>
 /// A test that needs something the machine may lack (PostgreSQL, Chromium, Java, promtool) skips by throwing
