@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-
 using MonitorApp.Tests.Infrastructure;
 
 namespace MonitorApp.Tests.Suite;
