@@ -18,13 +18,16 @@ public sealed class OtlpSenderTests
 {
     private sealed record Counts(long Requests, long Errors, long Slow);
 
-    /// <summary>The service's rollups as stored: requests, 5xx errors, and requests in the 250–500 ms bucket (the 300 ms ones).</summary>
+    /// <summary>
+    /// The service's rollups as stored: requests, 5xx errors, and requests over 250 ms (the 300 ms ones; on a busy 2-core
+    /// machine running the browser tests beside this one, a 300 ms request was once measured past 500 ms).
+    /// </summary>
     private static async Task<Counts> StoredAsync(string databaseFile, string service)
     {
         await using var connection = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors_5xx),0), COALESCE(SUM(le500),0) FROM request_rollups WHERE service = $service";
+        command.CommandText = "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors_5xx),0), COALESCE(SUM(requests - le5 - le10 - le25 - le50 - le75 - le100 - le250),0) FROM request_rollups WHERE service = $service";
         command.Parameters.AddWithValue("$service", service);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
