@@ -1,5 +1,4 @@
 using MonitorApp.Data;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace MonitorApp.Tests.Infrastructure;
@@ -47,11 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A context of the app's own on this database, outside any app host (for preparing or inspecting it).</summary>
-    public static MonitorDbContext Open(TestDatabase database) => database.Provider == DatabaseProvider.Sqlite
-        ? new SqliteMonitorDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteMonitorDbContext>()
-            .UseSqlite(database.ConnectionString).UseSnakeCaseNamingConvention().Options)
-        : new PostgresMonitorDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<PostgresMonitorDbContext>()
-            .UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention().Options);
+    public static MonitorDbContext Open(TestDatabase database) => DatabaseSetup.CreateContext(database.Provider, database.ConnectionString);
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

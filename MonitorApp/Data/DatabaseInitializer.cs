@@ -14,17 +14,17 @@ public sealed class DatabaseInitializer(IServiceProvider services) : IHostedServ
 
     public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        await services.MigrateIfConfiguredAsync(cancellationToken);
-
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
         await DatabaseSetup.RefuseUnknownHistoryAsync(db, services, cancellationToken);
+        if (options.ShouldMigrateOnStartup)
+            await db.Database.MigrateAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
-            var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
             throw new InvalidOperationException(
-                $"The {provider} database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
+                $"The {options.Provider} database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
                 "Run `dotnet run --project MonitorApp -- db migrate`, or set Database:MigrateOnStartup=true.");
         }
         await RoleSeeder.EnsureRolesAsync(scope.ServiceProvider);

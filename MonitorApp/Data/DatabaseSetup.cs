@@ -62,14 +62,7 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Applies migrations when configured to (always for the SQLite default).</summary>
-    public static async Task MigrateIfConfiguredAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        if (options.ShouldMigrateOnStartup)
-            await services.MigrateAsync(cancellationToken);
-    }
-
+    /// <summary>`db migrate`: applies pending migrations, refusing a database from before the squash.</summary>
     public static async Task MigrateAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
@@ -77,6 +70,18 @@ public static class DatabaseSetup
         await RefuseUnknownHistoryAsync(db, services, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A context outside any app host (no interceptor, no shared data source), with the same provider and naming as the
+    /// app's: for `dotnet ef` at design time and for preparing or inspecting a database in tests.
+    /// </summary>
+    public static MonitorDbContext CreateContext(DatabaseProvider provider, string connectionString) => provider switch
+    {
+        DatabaseProvider.Postgres => new PostgresMonitorDbContext(new DbContextOptionsBuilder<PostgresMonitorDbContext>()
+            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options),
+        _ => new SqliteMonitorDbContext(new DbContextOptionsBuilder<SqliteMonitorDbContext>()
+            .UseSqlite(connectionString).UseSnakeCaseNamingConvention().Options),
+    };
 
     /// <summary>
     /// The migrations were squashed into one per provider before any deployment (README, "Migrations"): a database
@@ -103,12 +108,10 @@ public static class DatabaseSetup
 // Used only by `dotnet ef migrations add`; neither connects to a database.
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteMonitorDbContext>
 {
-    public SqliteMonitorDbContext CreateDbContext(string[] args) => new(
-        new DbContextOptionsBuilder<SqliteMonitorDbContext>().UseSqlite("Data Source=design-time.db").UseSnakeCaseNamingConvention().Options);
+    public SqliteMonitorDbContext CreateDbContext(string[] args) => (SqliteMonitorDbContext)DatabaseSetup.CreateContext(DatabaseProvider.Sqlite, "Data Source=design-time.db");
 }
 
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresMonitorDbContext>
 {
-    public PostgresMonitorDbContext CreateDbContext(string[] args) => new(
-        new DbContextOptionsBuilder<PostgresMonitorDbContext>().UseNpgsql("Host=localhost;Database=design_time").UseSnakeCaseNamingConvention().Options);
+    public PostgresMonitorDbContext CreateDbContext(string[] args) => (PostgresMonitorDbContext)DatabaseSetup.CreateContext(DatabaseProvider.Postgres, "Host=localhost;Database=design_time");
 }

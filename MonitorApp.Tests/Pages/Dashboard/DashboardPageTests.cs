@@ -242,7 +242,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
     public async Task Refreshes_ReadTheSharedSnapshot_AndCheckTheSignInAtMostOnceEveryTenSeconds()
     {
         // A long snapshot interval, so that moving the clock below runs no snapshot inside the count.
-        var (app, browser) = await SeededAsync(provider, new() { ["Metrics:SnapshotSeconds"] = "300" });
+        var (app, browser) = await SeededAsync(provider);
         await using var _ = app;
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/dashboard")).StatusCode); // checks the sign-in
 
@@ -260,7 +260,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
     [SkippableFact]
     public async Task CardRefreshes_AreRenderedOncePerSnapshotAndSecond_ForEveryViewer_AndANewSnapshotShowsAtOnce()
     {
-        var (app, monitor) = await SeededAsync(provider, new() { ["Metrics:SnapshotSeconds"] = "300" });
+        var (app, monitor) = await SeededAsync(provider);
         await using var _ = app;
         var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
 
@@ -332,7 +332,7 @@ public abstract class DashboardPageTests(DatabaseProvider provider)
     public async Task PollingWithAnExpiredSignIn_Gets401AndHxRedirect_NotALoginFormInACard()
     {
         // Moving the clock 13 h fires every periodic timer for each period it skips: keep the snapshot's rare.
-        var (app, browser) = await SeededAsync(provider, new() { ["Metrics:SnapshotSeconds"] = "300" });
+        var (app, browser) = await SeededAsync(provider);
         await using var _ = app;
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/dashboard")).StatusCode);
 
