@@ -1,3 +1,4 @@
+using MonitorApp.Quality;
 using Htmx.TagHelpers;
 using MonitorApp.Alerts;
 using MonitorApp.Api;
@@ -79,6 +80,7 @@ static void AddFeatures(WebApplicationBuilder builder)
     builder.Services.AddMonitorAuth();
     builder.Services.AddAudit();
     builder.Services.AddSessionIngestion();
+    builder.Services.AddQuality();
     builder.Services.AddRequestTelemetry();
     builder.Services.AddExternalServices();
     builder.Services.AddMetricsSnapshot();

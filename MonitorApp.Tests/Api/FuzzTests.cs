@@ -1,3 +1,5 @@
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using System.Net;
 using AngleSharp.Dom;
 using Microsoft.Extensions.DependencyInjection;

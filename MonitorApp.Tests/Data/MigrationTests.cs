@@ -1,3 +1,4 @@
+using MonitorApp.Sessions;
 using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
 using MonitorApp.Telemetry;

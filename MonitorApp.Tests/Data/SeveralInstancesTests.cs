@@ -1,3 +1,4 @@
+using MonitorApp.Telemetry;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;

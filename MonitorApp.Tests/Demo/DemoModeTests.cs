@@ -1,3 +1,5 @@
+using MonitorApp.Quality;
+using MonitorApp.Sessions;
 using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;

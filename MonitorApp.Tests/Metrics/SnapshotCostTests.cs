@@ -1,3 +1,6 @@
+using MonitorApp.Quality;
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -122,7 +125,7 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
         // A new window of that session is taken, judged with the session's stored last minute (one a second, MOS down to 1.0).
         await app.PostSessionEventsAsync(new { session_id = "cost-1", type = "stats", at = IsolatedApp.Iso(t0), direction = "send", kind = "audio",
             window_seconds = 10, packet_loss_pct = 0, rtt_ms = 40, jitter_ms = 2 });
-        Assert.Equal(MonitorApp.Sessions.ConnectionQuality.Poor, await app.App.WithDbAsync(db => db.Sessions.Where(s => s.SessionId == "cost-1").Select(s => s.Quality).SingleAsync()));
+        Assert.Equal(ConnectionQuality.Poor, await app.App.WithDbAsync(db => db.Sessions.Where(s => s.SessionId == "cost-1").Select(s => s.Quality).SingleAsync()));
 
         output.WriteLine($"{provider}: snapshot before: {before} queries, {beforeMs:F1} ms; with {stored:N0} stats windows: {after} queries, {afterMs:F1} ms; " +
                          string.Join("; ", reads));

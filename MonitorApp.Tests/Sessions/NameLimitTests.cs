@@ -1,3 +1,5 @@
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

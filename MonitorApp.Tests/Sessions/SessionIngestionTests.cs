@@ -309,7 +309,7 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         Assert.Equal(50, stored.Count);
         Assert.All(stored, s => Assert.Equal((ConnectionQuality.Poor, Yesterday.Add(new TimeSpan(15, 30, 0))), (s.Quality!.Value, s.QualityAt!.Value)));
         var startCounts = await fixture.App.WithDbAsync(db => db.SessionStartCounts
-            .Where(c => db.CounselorCategories.Any(k => k.Id == c.CategoryId && k.Name == category)).SumAsync(c => c.Sessions));
+            .Where(c => db.Set<CounselorCategory>().Any(k => k.Id == c.CategoryId && k.Name == category)).SumAsync(c => c.Sessions));
         Assert.Equal(50, startCounts);
     }
 }

@@ -1,3 +1,4 @@
+using MonitorApp.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Data;

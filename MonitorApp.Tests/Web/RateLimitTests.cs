@@ -1,3 +1,5 @@
+using MonitorApp.Audit;
+using MonitorApp.Sessions;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -65,7 +65,7 @@ public sealed class AlertDelivery(
                 {
                     // Everything due stays due; look again in a little while (not every round: no log flood while the database is down).
                     Interlocked.Exchange(ref nextDueTicks, (time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(10)).Ticks);
-                    if (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+                    if (DatabaseUnreachableHandler.IsUnreachable(ex))
                         logger.LogWarning("Delivering alert notifications: the database is unreachable; trying again in 10 s");
                     else
                         logger.LogWarning(ex, "Delivering alert notifications failed; trying again in 10 s");

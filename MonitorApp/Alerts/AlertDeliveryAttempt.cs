@@ -18,7 +18,8 @@ internal sealed class AlertDeliveryAttemptConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<AlertDeliveryAttempt> builder)
     {
         builder.ToTable("alert_delivery_attempts");
-        builder.HasOne<AlertNotification>().WithMany().HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AlertNotification>().WithMany().HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_alert_delivery_attempts_alert_notifications_notification_id");
         builder.HasIndex(a => a.NotificationId);
         builder.Property(a => a.Error).HasMaxLength(1000);
     }

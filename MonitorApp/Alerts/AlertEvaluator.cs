@@ -305,7 +305,7 @@ public sealed class AlertEvaluator(
         {
             return (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
         }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        catch (Exception ex) when (DatabaseUnreachableHandler.IsUnreachable(ex))
         {
             return null;
         }

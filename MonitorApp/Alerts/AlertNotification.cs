@@ -39,7 +39,7 @@ internal sealed class AlertNotificationConfiguration : IEntityTypeConfiguration<
         builder.Property(n => n.Channel).HasMaxLength(100);
         builder.Property(n => n.State).HasMaxLength(16);
         builder.Property(n => n.Rule).HasMaxLength(64);
-        builder.Property(n => n.Subject).HasMaxLength(Api.DisplayNames.MaxLength);
+        builder.Property(n => n.Subject).HasMaxLength(DisplayNames.MaxLength);
         builder.Property(n => n.LastError).HasMaxLength(1000);
     }
 }

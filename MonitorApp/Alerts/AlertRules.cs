@@ -82,7 +82,7 @@ public static class AlertRules
         foreach (var service in s.ExternalServices)
             yield return new(ServiceDown, service.Name, service.Status == "down", null, null, $"{service.DisplayName} is {service.Status}: {service.Detail}");
 
-        foreach (var provider in Sessions.WireNames.ProviderNames)
+        foreach (var provider in WireNames.ProviderNames)
         {
             if (quality is null)
             {

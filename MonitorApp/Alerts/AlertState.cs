@@ -41,7 +41,7 @@ internal sealed class AlertStateConfiguration : IEntityTypeConfiguration<AlertSt
         builder.ToTable("alert_states");
         builder.HasKey(a => new { a.Rule, a.Subject });
         builder.Property(a => a.Rule).HasMaxLength(64);
-        builder.Property(a => a.Subject).HasMaxLength(Api.DisplayNames.MaxLength);
+        builder.Property(a => a.Subject).HasMaxLength(DisplayNames.MaxLength);
         builder.Property(a => a.State).HasMaxLength(16);
         builder.Property(a => a.Reason).HasMaxLength(1000);
         builder.Property(a => a.Fingerprint).HasMaxLength(32);

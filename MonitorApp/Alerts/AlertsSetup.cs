@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using Microsoft.Extensions.Options;
 using MonitorApp.Alerts.Channels;
 
@@ -8,6 +9,7 @@ public static class AlertsSetup
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
         services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IRetentionTask, AlertRetention>();
         services.AddSingleton<IValidateOptions<AlertsOptions>, AlertsOptionsValidation>();
         // Receivers are the operator's own: no redirects followed (a URL with a secret in it is not passed on).
         services.AddHttpClient(AlertChannels.HttpClientName, c => c.Timeout = AlertDelivery.AttemptTimeout)

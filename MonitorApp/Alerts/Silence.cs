@@ -28,7 +28,7 @@ internal sealed class SilenceConfiguration : IEntityTypeConfiguration<Silence>
         builder.ToTable("alert_silences");
         builder.HasIndex(s => s.EndsAt);
         builder.Property(s => s.Rule).HasMaxLength(64);
-        builder.Property(s => s.Subject).HasMaxLength(Api.DisplayNames.MaxLength);
+        builder.Property(s => s.Subject).HasMaxLength(DisplayNames.MaxLength);
         builder.Property(s => s.Comment).HasMaxLength(500);
         builder.Property(s => s.CreatedBy).HasMaxLength(256);
     }

@@ -40,8 +40,8 @@ public static class Silences
                 errors["service"] = [$"only applies to {string.Join(" and ", AlertRules.PerSubject)} (the service or provider it is about)."];
             else if (DisplayNames.Problem(service) is { } problem)
                 errors["service"] = [problem];
-            else if (request.Rule == AlertRules.QualityPoorShare && !Sessions.WireNames.ProviderNames.Contains(service))
-                errors["service"] = [$"'{service}' is not a video provider: use {string.Join(", ", Sessions.WireNames.ProviderNames)}."]; // else it would silence nothing
+            else if (request.Rule == AlertRules.QualityPoorShare && !WireNames.ProviderNames.Contains(service))
+                errors["service"] = [$"'{service}' is not a video provider: use {string.Join(", ", WireNames.ProviderNames)}."]; // else it would silence nothing
         }
         return errors;
     }

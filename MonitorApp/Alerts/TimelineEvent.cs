@@ -35,7 +35,7 @@ internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<Time
         builder.HasIndex(e => e.At);
         builder.HasIndex(e => new { e.Kind, e.Subject, e.At });
         builder.Property(e => e.Kind).HasMaxLength(16);
-        builder.Property(e => e.Subject).HasMaxLength(Api.DisplayNames.MaxLength + 64);
+        builder.Property(e => e.Subject).HasMaxLength(DisplayNames.MaxLength + 64);
         builder.Property(e => e.State).HasMaxLength(32);
         builder.Property(e => e.PreviousState).HasMaxLength(32);
         builder.Property(e => e.Summary).HasMaxLength(500);

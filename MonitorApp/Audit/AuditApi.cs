@@ -11,14 +11,6 @@ public static class AuditApi
 
     public sealed record AuditJson(IReadOnlyList<AuditEventJson> Events, int Page, int PageSize, bool HasMore);
 
-    public static IServiceCollection AddAudit(this IServiceCollection services)
-    {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<AuditLog>();
-        services.AddSingleton<RateLimitAudit>();
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/admin/audit", ReadAsync)

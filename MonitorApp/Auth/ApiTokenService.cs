@@ -56,7 +56,7 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
         if (revoked == 0)
             throw new AdminRefusal($"no active token named '{name}'");
         recentlyVerified.ForgetName(name);
-        await cluster.TokenRevokedAsync(db, name, cancellationToken);
+        await cluster.NotifyAsync(db, RecentlyVerifiedTokens.ClusterTopic, name, cancellationToken);
         await audit.RecordAsync(Audit.AuditActions.TokenRevoked, Audit.AuditActions.Success, target: $"token:{name}", cancellationToken: cancellationToken);
     }
 }

@@ -66,6 +66,10 @@ public static class AuthSetup
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddSingleton<RecentSignInChecks>();
+        services.AddSingleton<IStartupSeed, RoleSeeder>();
+        services.AddSingleton<IRetentionTask, SignInSessionRetention>();
+        services.AddSingleton<IClusterListener>(sp => sp.GetRequiredService<RecentlyVerifiedTokens>());
+        services.AddSingleton<IClusterListener>(sp => sp.GetRequiredService<RecentSignInChecks>());
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(SelectorScheme, "Cookie or API token", options =>
@@ -127,19 +131,5 @@ public static class AuthSetup
     {
         var returnUrl = Uri.TryCreate(current, UriKind.Absolute, out var uri) ? uri.PathAndQuery : "/admin/dashboard";
         return $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
-    }
-}
-
-/// <summary>Makes sure the roles exist. Idempotent.</summary>
-public static class RoleSeeder
-{
-    public static async Task EnsureRolesAsync(IServiceProvider services)
-    {
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.UserRoles)
-        {
-            if (!await roles.RoleExistsAsync(role))
-                await roles.CreateAsync(new IdentityRole(role));
-        }
     }
 }

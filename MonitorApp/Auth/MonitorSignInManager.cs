@@ -77,7 +77,7 @@ public sealed class MonitorSignInManager(
                 recent.ForgetSession(sessionId, ended: true);
                 var now = time.GetUtcNow().UtcDateTime;
                 await db.SignInSessions.Where(s => s.Id == sessionId && s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now));
-                await cluster.UserChangedAsync(db, userId, CancellationToken.None);
+                await cluster.NotifyAsync(db, RecentSignInChecks.ClusterTopic, userId, CancellationToken.None);
                 await audit.RecordAsync(AuditActions.SignOut, AuditActions.Success, target: Context.User.Identity?.Name);
             }
         }

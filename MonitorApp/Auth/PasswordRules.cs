@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using Microsoft.AspNetCore.Identity;
 
 namespace MonitorApp.Auth;

@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using System.Security.Claims;
 using Htmx;
 using Microsoft.AspNetCore.Authorization;

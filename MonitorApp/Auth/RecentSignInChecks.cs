@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using System.Collections.Concurrent;
 
 namespace MonitorApp.Auth;
@@ -37,7 +38,7 @@ public sealed class SessionCheck(string userId, string stamp, DateTime createdAt
 /// user or changing their role or password here forgets them at once; on another instance it counts within
 /// <see cref="FreshFor"/> (at once where LISTEN/NOTIFY carries it).
 /// </summary>
-public sealed class RecentSignInChecks
+public sealed class RecentSignInChecks : IClusterListener
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
     private const int MaxEntries = 100_000;
@@ -115,6 +116,17 @@ public sealed class RecentSignInChecks
             set.Clear();
         set[key] = true;
     }
+
+    /// <summary>The topic a change of a user's sign-ins is announced under, keyed by the user's id.</summary>
+    public const string ClusterTopic = "user";
+
+    string IClusterListener.Topic => ClusterTopic;
+    void IClusterListener.Receive(string? key)
+    {
+        if (key is not null)
+            Forget(key);
+    }
+    void IClusterListener.Missed() => ForgetAll();
 
     public void ForgetAll()
     {

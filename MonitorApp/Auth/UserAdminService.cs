@@ -200,7 +200,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
     private async Task ForgetSignInsAsync(AppUser user)
     {
         recentSignIns.Forget(user.Id);
-        await cluster.UserChangedAsync(db, user.Id, CancellationToken.None);
+        await cluster.NotifyAsync(db, RecentSignInChecks.ClusterTopic, user.Id, CancellationToken.None);
     }
 
     private static void RequireRole(string role)

@@ -1,15 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MonitorApp.Auth;
-using MonitorApp.Sessions;
 using Npgsql;
 
 namespace MonitorApp.Data;
 
 /// <summary>
 /// What one instance learns that the others must know at once travels over PostgreSQL LISTEN/NOTIFY on
-/// one channel: sessions changed (the live counters count again), a token revoked, a user's sign-ins
-/// to be checked again. A message is sent inside the writer's transaction, so it arrives only if the
+/// one channel, as a topic and an optional key ("sessions", "token:&lt;name&gt;", "user:&lt;id&gt;"): each feature that must
+/// hear one registers an <see cref="IClusterListener"/> for its topic. A message is sent inside the writer's transaction, so it arrives only if the
 /// change was committed. Every instance, the sender included, listens. With SQLite there is one instance
 /// and nothing to send.
 /// </summary>
@@ -20,9 +18,6 @@ public sealed class ClusterNotifications(
 {
     public const string Channel = "monitorapp";
     private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15);
-    public const string SessionsChanged = "sessions";
-    private const string TokenRevokedPrefix = "token:";
-    private const string UserChangedPrefix = "user:";
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -31,16 +26,11 @@ public sealed class ClusterNotifications(
     /// <summary>Completes once this instance hears the others (at once with SQLite, where there are none).</summary>
     public Task Listening => IsPostgres ? listening.Task : Task.CompletedTask;
 
-    public Task SessionsChangedAsync(MonitorDbContext db, CancellationToken ct) => NotifyAsync(db, SessionsChanged, ct);
-
-    public Task TokenRevokedAsync(MonitorDbContext db, string name, CancellationToken ct) => NotifyAsync(db, TokenRevokedPrefix + name, ct);
-
-    public Task UserChangedAsync(MonitorDbContext db, string userId, CancellationToken ct) => NotifyAsync(db, UserChangedPrefix + userId, ct);
-
-    private async Task NotifyAsync(MonitorDbContext db, string message, CancellationToken ct)
+    /// <summary>Tells every instance (inside <paramref name="db"/>'s transaction, if one is open) that <paramref name="topic"/> changed, for <paramref name="key"/> if given.</summary>
+    public async Task NotifyAsync(MonitorDbContext db, string topic, string? key, CancellationToken ct)
     {
         if (IsPostgres)
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_notify({0}, {1})", [Channel, message], ct);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_notify({0}, {1})", [Channel, key is null ? topic : $"{topic}:{key}"], ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,8 +48,8 @@ public sealed class ClusterNotifications(
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 // Whatever was sent while this instance was not listening is unknown: act as if everything changed.
-                Receive(SessionsChanged);
-                ForgetAllAccessChecks();
+                foreach (var listener in services.GetServices<IClusterListener>())
+                    listener.Missed();
                 listening.TrySetResult();
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -93,17 +83,12 @@ public sealed class ClusterNotifications(
 
     private void Receive(string message)
     {
-        if (message == SessionsChanged)
-            services.GetRequiredService<LiveSessionCount>().Changed();
-        else if (message.StartsWith(TokenRevokedPrefix, StringComparison.Ordinal))
-            services.GetRequiredService<RecentlyVerifiedTokens>().ForgetName(message[TokenRevokedPrefix.Length..]);
-        else if (message.StartsWith(UserChangedPrefix, StringComparison.Ordinal))
-            services.GetRequiredService<RecentSignInChecks>().Forget(message[UserChangedPrefix.Length..]);
-    }
-
-    private void ForgetAllAccessChecks()
-    {
-        services.GetRequiredService<RecentlyVerifiedTokens>().ForgetAll();
-        services.GetRequiredService<RecentSignInChecks>().ForgetAll();
+        var colon = message.IndexOf(':');
+        var (topic, key) = colon < 0 ? (message, null) : (message[..colon], message[(colon + 1)..]);
+        foreach (var listener in services.GetServices<IClusterListener>())
+        {
+            if (listener.Topic == topic)
+                listener.Receive(key);
+        }
     }
 }

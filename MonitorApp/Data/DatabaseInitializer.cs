@@ -1,12 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MonitorApp.Auth;
 
 namespace MonitorApp.Data;
 
 /// <summary>
 /// Start-up work that must finish before the app serves requests: migrations where opted in (always for
-/// the SQLite default), a clear stop when the database is behind, and the roles.
+/// the SQLite default), a clear stop when the database is behind, and each feature's start-up rows (<see cref="IStartupSeed"/>).
 /// </summary>
 public sealed class DatabaseInitializer(IServiceProvider services) : IHostedService
 {
@@ -27,7 +26,8 @@ public sealed class DatabaseInitializer(IServiceProvider services) : IHostedServ
                 $"The {options.Provider} database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
                 "Run `dotnet run --project MonitorApp -- db migrate`, or set Database:MigrateOnStartup=true.");
         }
-        await RoleSeeder.EnsureRolesAsync(scope.ServiceProvider);
+        foreach (var seed in scope.ServiceProvider.GetServices<IStartupSeed>())
+            await seed.SeedAsync(scope.ServiceProvider, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
-using MonitorApp.Metrics;
 using Npgsql;
 
 namespace MonitorApp.Data;

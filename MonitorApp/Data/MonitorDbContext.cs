@@ -3,39 +3,18 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using MonitorApp.Auth;
-using MonitorApp.ExternalServices;
-using MonitorApp.Sessions;
-using MonitorApp.Telemetry;
 
 namespace MonitorApp.Data;
 
 /// <summary>
-/// Identity and domain tables. Each provider has a derived type so that it can own its own
+/// Identity and domain tables: each feature's entities come from its configurations (<c>IEntityTypeConfiguration</c>)
+/// and its tables from its own extension properties (<c>SessionTables</c>…), so the context references no feature. Each provider has a derived type so that it can own its own
 /// migrations set (EF matches migrations to a context type); the model is the same for both.
 /// </summary>
 public abstract class MonitorDbContext(DbContextOptions options) : IdentityDbContext<AppUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     /// <summary>Cookie and antiforgery keys, shared by every instance and kept across restarts.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-    public DbSet<CounselorCategory> CounselorCategories => Set<CounselorCategory>();
-    public DbSet<Session> Sessions => Set<Session>();
-    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
-    public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
-    public DbSet<RequestRollupHour> RequestRollupHours => Set<RequestRollupHour>();
-    public DbSet<SessionStartCount> SessionStartCounts => Set<SessionStartCount>();
-    public DbSet<SessionQualityCount> SessionQualityCounts => Set<SessionQualityCount>();
-    public DbSet<ServiceCheck> ServiceChecks => Set<ServiceCheck>();
-    public DbSet<Alerts.AlertState> AlertStates => Set<Alerts.AlertState>();
-    public DbSet<Alerts.AlertNotification> AlertNotifications => Set<Alerts.AlertNotification>();
-    public DbSet<Alerts.AlertDeliveryAttempt> AlertDeliveryAttempts => Set<Alerts.AlertDeliveryAttempt>();
-    public DbSet<Alerts.Silence> Silences => Set<Alerts.Silence>();
-    public DbSet<Alerts.TimelineEvent> TimelineEvents => Set<Alerts.TimelineEvent>();
-    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
-    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
-    public DbSet<Telemetry.Otlp.OtlpStream> OtlpStreams => Set<Telemetry.Otlp.OtlpStream>();
-    public DbSet<Quality.SessionStatsRow> SessionStats => Set<Quality.SessionStatsRow>();
-    public DbSet<Quality.QualityBin> QualityBins => Set<Quality.QualityBin>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

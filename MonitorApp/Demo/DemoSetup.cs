@@ -1,3 +1,4 @@
+using MonitorApp.Data;
 using Microsoft.AspNetCore.Identity;
 using MonitorApp.Auth;
 

@@ -23,7 +23,7 @@ public sealed partial class ExternalServicesOptions : IValidatableObject
     public int FailuresBeforeDown { get; set; } = 2;
 
     /// <summary>At least the longest uptime window (30 days).</summary>
-    [Range(Metrics.MetricsWindows.LongestDays, 3650, ErrorMessage = "ExternalServices:RetentionDays must be between 30 (the longest uptime window) and 3650.")]
+    [Range(MetricsWindows.LongestDays, 3650, ErrorMessage = "ExternalServices:RetentionDays must be between 30 (the longest uptime window) and 3650.")]
     public int RetentionDays { get; set; } = 30;
 
     /// <summary>Keyed by the name used in the JSON (<c>daily_co</c>, <c>livekit</c>, …).</summary>

@@ -19,7 +19,7 @@ public sealed record ServiceHistory(
 {
     public const int Segments = 48;
     public static readonly TimeSpan SegmentLength = TimeSpan.FromMinutes(30);
-    public const int Days = Metrics.MetricsWindows.LongestDays;
+    public const int Days = MetricsWindows.LongestDays;
 
     /// <summary>What a half hour without a check says.</summary>
     public const string NoChecks = "none";

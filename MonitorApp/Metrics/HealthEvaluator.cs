@@ -1,6 +1,5 @@
 namespace MonitorApp.Metrics;
 
-public enum HealthLevel { Healthy, Degraded, Critical }
 
 /// <summary>What the health verdict is computed from. Null means "not known".</summary>
 public sealed record HealthInputs(
@@ -15,16 +14,6 @@ public sealed record HealthInputs(
 
 public sealed record HealthVerdict(HealthLevel Level, IReadOnlyList<string> Reasons);
 
-public static class HealthLevels
-{
-    /// <summary>healthy, degraded or critical, as the API and the page write it.</summary>
-    public static string Name(this HealthLevel level) => level switch
-    {
-        HealthLevel.Healthy => "healthy",
-        HealthLevel.Degraded => "degraded",
-        _ => "critical",
-    };
-}
 
 /// <summary>
 /// A pure function from figures and thresholds to a level and the reasons for it. Every threshold is

@@ -73,18 +73,6 @@ public sealed class ExternalServicesMetrics
 /// <summary><c>/api/admin/metrics/*</c>: the latest snapshot as JSON, for SYSTEM_MONITOR and SUPER_ADMIN.</summary>
 public static class MetricsApi
 {
-    public static IServiceCollection AddMetricsSnapshot(this IServiceCollection services)
-    {
-        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<MetricsSnapshotService>();
-        services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());
-        services.AddSingleton<PerSnapshotCache>();
-        services.AddSingleton<ServiceFigures>();
-        services.AddSingleton<Quality.QualityFigures>();
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin/metrics")

@@ -207,7 +207,7 @@ public sealed class MetricsSnapshotService(
     /// <summary>The figures when the database cannot be read. The reason shown is generic: the exception (logged by the caller) can carry host names and SQL.</summary>
     private MetricsSnapshot Unreachable(DateTime now)
     {
-        const string reason = Web.DatabaseUnreachableException.Reason;
+        const string reason = DatabaseUnreachableException.Reason;
         var poolReading = pool.Read(databaseOptions.Value.Provider);
         var previous = latest;
         if (previous is null)

@@ -16,7 +16,7 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
 
     /// <summary>
     /// The value of <paramref name="key"/> (a family and a name: <c>hourly:checkout</c>) as of <paramref name="snapshot"/>.
-    /// Throws an exception <see cref="Web.DatabaseUnreachableHandler.IsUnreachable"/> recognises when the database is down and
+    /// Throws an exception <see cref="DatabaseUnreachableHandler.IsUnreachable"/> recognises when the database is down and
     /// the figure was never read.
     /// </summary>
     public async Task<T> GetAsync<T>(string key, MetricsSnapshot snapshot, Func<MonitorDbContext, Task<T>> read) where T : class
@@ -25,14 +25,14 @@ public sealed class PerSnapshotCache(IServiceScopeFactory scopes)
         if (known && (ReferenceEquals(entry.Snapshot, snapshot) || snapshot.Stale)) // the very snapshot: two can share a time
             return (T)entry.Value;
         if (snapshot.Stale)
-            throw new Web.DatabaseUnreachableException(); // the snapshot round just failed to reach it: no request waits on it again
+            throw new DatabaseUnreachableException(); // the snapshot round just failed to reach it: no request waits on it again
         T value;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             value = await read(scope.ServiceProvider.GetRequiredService<MonitorDbContext>());
         }
-        catch (Exception ex) when (known && Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        catch (Exception ex) when (known && DatabaseUnreachableHandler.IsUnreachable(ex))
         {
             return (T)entry.Value; // down since the snapshot: the last figures stand
         }

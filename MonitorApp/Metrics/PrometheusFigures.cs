@@ -148,11 +148,11 @@ public sealed class PrometheusFigures : IDisposable
         {
             rows = (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
         }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        catch (Exception ex) when (DatabaseUnreachableHandler.IsUnreachable(ex))
         {
             rows = null;
         }
-        foreach (var provider in Sessions.WireNames.ProviderNames)
+        foreach (var provider in WireNames.ProviderNames)
         {
             var row = rows?.FirstOrDefault(r => r.Provider == provider);
             Set(qualityWindows.WithLabels(provider), rows is null ? null : row?.Windows ?? 0);

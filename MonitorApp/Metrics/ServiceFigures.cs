@@ -25,7 +25,7 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
         if (window == MetricsWindow.Hour)
-            return (snapshot, snapshot.ServicesLastHour ?? throw new Web.DatabaseUnreachableException());
+            return (snapshot, snapshot.ServicesLastHour ?? throw new DatabaseUnreachableException());
         var rows = await cache.GetAsync("services:" + window.Name(), snapshot, async db =>
             Rows(await RollupReader.ByServiceAsync(db, RequestRollup.ToMinute(snapshot.GeneratedAt), lastDay: true, cancellationToken), health.Value));
         return (snapshot, rows);
@@ -62,5 +62,5 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
 
     /// <summary>Why <paramref name="service"/> (a query parameter) is not a service name, for a ProblemDetails; null when it is one.</summary>
     public static string? NameProblem(string service) =>
-        Api.DisplayNames.Problem(service) is { } problem ? $"'{service}' is not a service name: {problem}" : null;
+        DisplayNames.Problem(service) is { } problem ? $"'{service}' is not a service name: {problem}" : null;
 }

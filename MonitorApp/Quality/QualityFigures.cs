@@ -40,10 +40,10 @@ public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotServic
         var snapshot = await snapshots.GetAsync(cancellationToken);
         var rows = await cache.GetAsync("quality:" + window.Name(), snapshot, async db =>
         {
-            var nowMinute = Data.TimeBuckets.Minute(snapshot.GeneratedAt);
+            var nowMinute = TimeBuckets.Minute(snapshot.GeneratedAt);
             var (width, from) = window == MetricsWindow.Hour
                 ? (QualityBin.Minute, nowMinute - 59)
-                : (QualityBin.Hour, (Data.TimeBuckets.HourOfMinute(nowMinute) - (long)window.Length().TotalHours + 1) * 60);
+                : (QualityBin.Hour, (TimeBuckets.HourOfMinute(nowMinute) - (long)window.Length().TotalHours + 1) * 60);
             var bins = await db.QualityBins.AsNoTracking()
                 .Where(b => b.WidthMinutes == width && b.StartMinute >= from && b.StartMinute <= nowMinute)
                 .GroupBy(b => new { b.Provider, b.Direction, b.Bin })

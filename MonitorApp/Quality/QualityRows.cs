@@ -77,7 +77,6 @@ internal sealed class SessionStatsRowConfiguration : IEntityTypeConfiguration<Se
         builder.Property(s => s.Kind).HasMaxLength(8);
         builder.Property(s => s.ProviderLevel).HasMaxLength(WindowStatsRules.MaxProviderLevelLength);
         builder.Property(s => s.Reason).HasMaxLength(8);
-        builder.HasOne<Session>().WithMany().HasForeignKey(s => s.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.SessionId, s.At, s.Direction, s.Kind }).IsUnique();
         builder.HasIndex(s => s.At); // retention deletes by age
     }

@@ -17,7 +17,7 @@ public sealed class LiveSessionCount(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<SessionsOptions> options,
-    ILogger<LiveSessionCount> logger) : BackgroundService
+    ILogger<LiveSessionCount> logger) : BackgroundService, IClusterListener
 {
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly Lock subscribersLock = new();
@@ -30,6 +30,13 @@ public sealed class LiveSessionCount(
 
     /// <summary>How many COUNT queries have run (the throttle's effect is visible in tests and benchmarks).</summary>
     public int Recounts => Volatile.Read(ref recounts);
+
+    /// <summary>The topic another instance's batch of session events is announced under.</summary>
+    public const string ClusterTopic = "sessions";
+
+    string IClusterListener.Topic => ClusterTopic;
+    void IClusterListener.Receive(string? key) => Changed();
+    void IClusterListener.Missed() => Changed();
 
     /// <summary>Something may have changed the count; cheap and safe to call for every batch.</summary>
     public void Changed()

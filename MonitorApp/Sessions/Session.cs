@@ -36,6 +36,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.Provider).HasConversion(WireNames.ProviderConverter).HasMaxLength(32);
         builder.Property(s => s.Quality).HasConversion(WireNames.QualityConverter).HasMaxLength(16);
         builder.HasOne(s => s.Category).WithMany().HasForeignKey(s => s.CategoryId).OnDelete(DeleteBehavior.Restrict);
+        // A session's stats windows go with it (declared here: stats know nothing of sessions).
+        builder.HasMany<Quality.SessionStatsRow>().WithOne().HasForeignKey(w => w.SessionId).OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_session_stats_sessions_session_id");
         // "Active now" = not ended and seen recently; "started since" drives the 30-day figures.
         builder.HasIndex(s => new { s.EndedAt, s.LastSeenAt });
         builder.HasIndex(s => s.StartedAt);

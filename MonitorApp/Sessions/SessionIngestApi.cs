@@ -1,21 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using MonitorApp.Api;
+using MonitorApp.Data;
 
 namespace MonitorApp.Sessions;
 
-public sealed record IngestAccepted(int Accepted);
-
 public static class SessionIngestApi
 {
-    public static IServiceCollection AddSessionIngestion(this IServiceCollection services)
-    {
-        services.AddOptions<SessionsOptions>().BindConfiguration(SessionsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<SessionIngestor>();
-        services.AddSingleton<LiveSessionCount>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionCount>());
-        return services;
-    }
-
     /// <summary><c>POST session-events</c> on the ingestion group (<see cref="IngestApi"/>).</summary>
     public static RouteGroupBuilder MapSessionEvents(this RouteGroupBuilder group)
     {

@@ -132,7 +132,7 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         await SessionRows.WriteAsync(db, inserted, updated, cancellationToken);
         await Quality.StatsStore.WriteAsync(db, windows, sessions, cancellationToken);
         await MoveCountsAsync(before, inserted.Concat(updated), cancellationToken);
-        await cluster.SessionsChangedAsync(db, cancellationToken); // other instances' live counters count again
+        await cluster.NotifyAsync(db, LiveSessionCount.ClusterTopic, null, cancellationToken); // other instances' live counters count again
         await transaction.CommitAsync(cancellationToken);
         liveCount.Changed();
         return new IngestOutcome.Accepted(events.Count);

@@ -12,7 +12,7 @@ public sealed class SessionsOptions
     public int StaleAfterMinutes { get; set; } = 30;
 
     /// <summary>Sessions not heard from for this long are deleted (hourly), and events older than this are refused.</summary>
-    [Range(Metrics.MetricsWindows.LongestDays, 3650, ErrorMessage = "Sessions:RetentionDays must be between 30 and 3650 (at least 30: the longest figure window).")]
+    [Range(MetricsWindows.LongestDays, 3650, ErrorMessage = "Sessions:RetentionDays must be between 30 and 3650 (at least 30: the longest figure window).")]
     public int RetentionDays { get; set; } = 90;
 
     /// <summary>Distinct counselor categories kept: a batch that would add more is refused whole (a runaway sender cannot fill the card).</summary>

@@ -23,18 +23,6 @@ public static class RequestIngestApi
     public const int MaxPerBatch = 10_000;
     public const long MaxBodyBytes = 4 * 1024 * 1024;
 
-    public static IServiceCollection AddRequestTelemetry(this IServiceCollection services)
-    {
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<RequestRecorder>();
-        services.AddSingleton<ServiceLimit>();
-        services.AddSingleton<TelemetryFlusher>();
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryFlusher>());
-        return services;
-    }
-
-    public static IApplicationBuilder UseRequestTelemetry(this IApplicationBuilder app) => app.UseMiddleware<RequestTelemetryMiddleware>();
-
     /// <summary><c>POST requests</c> on the ingestion group (<see cref="IngestApi"/>).</summary>
     public static RouteGroupBuilder MapRequestOutcomes(this RouteGroupBuilder group)
     {
@@ -44,7 +32,7 @@ public static class RequestIngestApi
         return group;
     }
 
-    private static async Task<Results<Ok<Sessions.IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
+    private static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpRequest request, MonitorDbContext db, TimeProvider time, IOptions<TelemetryOptions> options, ServiceLimit limit,
         CancellationToken cancellationToken)
     {
@@ -64,7 +52,7 @@ public static class RequestIngestApi
                 _ => new[] { $"would be a new service: at most {limit.Max} are kept (Telemetry:MaxServices). New in this batch: {list}." });
             return TypedResults.ValidationProblem(tooMany, title: "The batch was rejected; nothing was stored.");
         }
-        return TypedResults.Ok(new Sessions.IngestAccepted(count));
+        return TypedResults.Ok(new IngestAccepted(count));
     }
 
     /// <summary>Checks every outcome, then folds the valid batch into one delta per (service, minute).</summary>

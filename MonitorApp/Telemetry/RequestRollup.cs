@@ -19,12 +19,12 @@ public sealed class RequestRollup
     // One counter per latency bucket (le5 … le10000, le_inf): shadow properties, declared in the
     // configuration below from LatencyHistogram.UpperBoundsMs, so the list is written once.
 
-    public static long ToMinute(DateTime utc) => Data.TimeBuckets.Minute(utc);
+    public static long ToMinute(DateTime utc) => TimeBuckets.Minute(utc);
 
-    public static DateTime FromMinute(long minute) => Data.TimeBuckets.MinuteStart(minute);
+    public static DateTime FromMinute(long minute) => TimeBuckets.MinuteStart(minute);
 
     /// <summary>The hour (since the epoch) a minute falls in.</summary>
-    public static long HourOf(long minute) => Data.TimeBuckets.HourOfMinute(minute);
+    public static long HourOf(long minute) => TimeBuckets.HourOfMinute(minute);
 }
 
 /// <summary>
@@ -72,7 +72,7 @@ public sealed record RollupTables(string Table, string TimeColumn, int MinutesPe
     /// <summary>Service, the error counters and one counter per latency bucket (shadow properties from the bucket list).</summary>
     internal static void ConfigureCounters<T>(EntityTypeBuilder<T> builder) where T : class
     {
-        builder.Property<string>("Service").HasMaxLength(MonitorApp.Api.DisplayNames.MaxLength);
+        builder.Property<string>("Service").HasMaxLength(DisplayNames.MaxLength);
         builder.Property<long>("Errors5xx").HasColumnName("errors_5xx");
         builder.Property<long>("Errors4xx").HasColumnName("errors_4xx");
         foreach (var bucket in LatencyBucket.All)

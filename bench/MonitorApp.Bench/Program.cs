@@ -1,3 +1,6 @@
+using MonitorApp.Sessions;
+using MonitorApp.Telemetry;
+using MonitorApp.Kernel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;

@@ -184,9 +184,9 @@ public sealed class IndexModel(
         {
             return (await read(), null);
         }
-        catch (Exception ex) when (Web.DatabaseUnreachableHandler.IsUnreachable(ex))
+        catch (Exception ex) when (DatabaseUnreachableHandler.IsUnreachable(ex))
         {
-            return (none(), Web.DatabaseUnreachableException.Reason);
+            return (none(), DatabaseUnreachableException.Reason);
         }
     }
 

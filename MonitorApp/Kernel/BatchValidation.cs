@@ -1,4 +1,4 @@
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 /// <summary>Where one item of a batch records what is wrong with it, keyed by JSON path (<c>events[3].provider</c>).</summary>
 public readonly struct ItemErrors(Dictionary<string, string[]> errors, string prefix)

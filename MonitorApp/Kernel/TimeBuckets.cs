@@ -1,4 +1,4 @@
-namespace MonitorApp.Data;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// UTC minutes and hours since the Unix epoch: what "per minute" and "per hour" mean in every table, as

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace MonitorApp.Auth;
+namespace MonitorApp.Kernel;
 
 public static class ApiProblems
 {

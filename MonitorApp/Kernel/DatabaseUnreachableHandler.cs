@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
-using MonitorApp.Auth;
 
-namespace MonitorApp.Web;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// A request that failed because the database cannot be reached gets <c>503</c> with <c>Retry-After</c>, not a 500: for
@@ -47,9 +46,3 @@ public sealed class DatabaseUnreachableHandler(ILogger<DatabaseUnreachableHandle
     }
 }
 
-/// <summary>Thrown without trying the database when the last attempt just found it unreachable (the snapshot is stale).</summary>
-public sealed class DatabaseUnreachableException() : Exception(Reason)
-{
-    /// <summary>The reason beside a figure the database could not give (generic: the exception itself can carry host names and SQL).</summary>
-    public const string Reason = "database unreachable";
-}

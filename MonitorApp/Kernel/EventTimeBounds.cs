@@ -1,4 +1,4 @@
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// The instants an ingested event may carry: not more than <see cref="MaxAhead"/> ahead of the server's clock

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace MonitorApp.Auth;
+namespace MonitorApp.Data;
 
 public sealed class AppUser : IdentityUser
 {

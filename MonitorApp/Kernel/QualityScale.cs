@@ -1,6 +1,5 @@
-using MonitorApp.Sessions;
 
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Kernel;
 
 public static class QualityScale
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// How figures read as text — in health reasons, probe details and on the dashboard alike (invariant

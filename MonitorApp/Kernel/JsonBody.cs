@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// Reads an ingestion body by hand rather than through parameter binding, so that every way a body

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace MonitorApp.Sessions;
+namespace MonitorApp.Kernel;
 
 public enum VideoProvider { DailyCo, LiveKit, BeyondPresence, Other }
 

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using MonitorApp.Data;
 
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Data;
 
 /// <summary>The database connection pool as measured right now; null where the provider cannot tell.</summary>
 public sealed record DbPoolReading(

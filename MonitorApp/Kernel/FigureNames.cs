@@ -1,4 +1,4 @@
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// The figures' names as the JSON API spells them: the keys of a snapshot's <c>Unknown</c> reasons, read by

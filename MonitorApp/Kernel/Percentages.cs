@@ -1,4 +1,4 @@
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Kernel;
 
 public static class Percentages
 {

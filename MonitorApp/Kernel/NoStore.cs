@@ -1,4 +1,4 @@
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 public static class NoStore
 {

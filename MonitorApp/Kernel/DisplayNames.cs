@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// Names that senders choose and every operator then reads — counselor categories, service names: letters

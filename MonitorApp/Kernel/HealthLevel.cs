@@ -1,0 +1,3 @@
+namespace MonitorApp.Kernel;
+
+public enum HealthLevel { Healthy, Degraded, Critical }

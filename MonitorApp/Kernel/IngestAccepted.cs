@@ -1,0 +1,3 @@
+namespace MonitorApp.Kernel;
+
+public sealed record IngestAccepted(int Accepted);
