@@ -1,3 +1,4 @@
+using MonitorApp.Metrics;
 using MonitorApp.Quality;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
@@ -82,7 +83,7 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
         await app.PostSessionEventsAsync(new { session_id = "cost-1", type = "started", at = IsolatedApp.Iso(t0.AddDays(-12)), category = "Career", provider = "livekit" });
         await app.RefreshAsync();
         var (before, beforeMs) = await CountQueriesAsync(app);
-        var quality = app.App.Services.GetRequiredService<MonitorApp.Quality.QualityFigures>();
+        var quality = app.App.Services.GetRequiredService<QualityFigures>();
 
         // A million windows of one session, one a second back from T0 (11.6 days), and the bins they would have filled.
         var sql = provider == DatabaseProvider.Postgres
@@ -114,7 +115,7 @@ public abstract class SnapshotCostTests(DatabaseProvider provider, ITestOutputHe
         var (after, afterMs) = await CountQueriesAsync(app);
 
         var reads = new List<string>();
-        foreach (var window in MonitorApp.Quality.QualityFigures.Windows)
+        foreach (var window in QualityFigures.Windows)
         {
             using var counter = CommandCounter.ForThisFlow(app.Database.ConnectionString);
             var watch = Stopwatch.StartNew();

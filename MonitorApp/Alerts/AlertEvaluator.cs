@@ -26,7 +26,7 @@ public sealed class AlertEvaluator(
     TimeProvider time,
     IOptions<AlertsOptions> options,
     IOptions<HealthOptions> health,
-    Quality.QualityFigures quality,
+    QualityFigures quality,
     ILogger<AlertEvaluator> logger) : BackgroundService
 {
     private readonly SemaphoreSlim turn = new(1, 1);
@@ -297,7 +297,7 @@ public sealed class AlertEvaluator(
     private static string Name(string rule, string subject) => subject.Length == 0 ? rule : $"{rule} {subject}";
 
     /// <summary>Each provider's last hour of measured quality; null when it cannot be read (the rule is then not decided this round).</summary>
-    private async Task<IReadOnlyList<Quality.ProviderQuality>?> ProviderQualityAsync(MetricsSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ProviderQuality>?> ProviderQualityAsync(MetricsSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (snapshot.Stale)
             return null;

@@ -2,8 +2,8 @@ using MonitorApp.Metrics;
 
 namespace MonitorApp.Alerts;
 
-/// <summary>One shipped rule: its name (the configuration key and the wire name), severity, and what it watches.</summary>
-public sealed record AlertRule(string Name, HealthLevel Severity, string Watches);
+/// <summary>One shipped rule: its name (the configuration key and the wire name), severity, what it watches, and the unit of its figure.</summary>
+public sealed record AlertRule(string Name, HealthLevel Severity, string Watches, FigureUnit Unit = FigureUnit.None);
 
 /// <summary>
 /// A rule's condition at one evaluation, for one subject (the service for <c>service_down</c>, the provider for
@@ -29,15 +29,15 @@ public static class AlertRules
 
     public static readonly IReadOnlyList<AlertRule> All =
     [
-        new(ErrorRateDegraded, HealthLevel.Degraded, "error rate over the last hour above Health:ErrorRateDegraded"),
-        new(ErrorRateCritical, HealthLevel.Critical, "error rate over the last hour above Health:ErrorRateCritical"),
-        new(P95Degraded, HealthLevel.Degraded, "p95 response time over the last hour above Health:P95DegradedMs"),
-        new(P95Critical, HealthLevel.Critical, "p95 response time over the last hour above Health:P95CriticalMs"),
+        new(ErrorRateDegraded, HealthLevel.Degraded, "error rate over the last hour above Health:ErrorRateDegraded", FigureUnit.Share),
+        new(ErrorRateCritical, HealthLevel.Critical, "error rate over the last hour above Health:ErrorRateCritical", FigureUnit.Share),
+        new(P95Degraded, HealthLevel.Degraded, "p95 response time over the last hour above Health:P95DegradedMs", FigureUnit.Milliseconds),
+        new(P95Critical, HealthLevel.Critical, "p95 response time over the last hour above Health:P95CriticalMs", FigureUnit.Milliseconds),
         new(ServiceDown, HealthLevel.Degraded, "an external service is down (one alert per service)"),
         new(DatabaseUnreachable, HealthLevel.Critical, "the figures cannot be read from the database"),
-        new(PoolSaturated, HealthLevel.Degraded, "database pool use at or above Health:PoolUsageDegraded, or requests waiting for a connection"),
+        new(PoolSaturated, HealthLevel.Degraded, "database pool use at or above Health:PoolUsageDegraded, or requests waiting for a connection", FigureUnit.Share),
         new(QualityPoorShare, HealthLevel.Degraded,
-            $"a video provider's share of poor windows ({Quality.Mos.PoorMeans}) in the last hour above Health:QualityPoorShareDegraded, over at least Health:QualityMinWindows windows (one alert per provider)"),
+            $"a video provider's share of poor windows ({Quality.Mos.PoorMeans}) in the last hour above Health:QualityPoorShareDegraded, over at least Health:QualityMinWindows windows (one alert per provider)", FigureUnit.Share),
     ];
 
     /// <summary>The rules with one alert per subject (an external service, a video provider), which a silence may narrow to one.</summary>
@@ -52,7 +52,7 @@ public static class AlertRules
     /// not current: only <see cref="DatabaseUnreachable"/> is decided then, and the other alerts keep their state.
     /// </summary>
     /// <param name="quality">Each provider's last hour, or null when it could not be read (no provider is judged then).</param>
-    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<Quality.ProviderQuality>? quality)
+    public static IEnumerable<AlertCondition> Evaluate(MetricsSnapshot s, HealthOptions t, IReadOnlyList<ProviderQuality>? quality)
     {
         yield return new(DatabaseUnreachable, "", s.Stale, null, null, s.Stale ? $"database unreachable ({s.StaleReason})" : "database reachable");
         if (s.Stale)

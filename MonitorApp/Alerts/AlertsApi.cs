@@ -36,6 +36,7 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin")
+            .AnsweredToMachines()
             .RequireAuthorization(Policies.Monitor)
             .WithTags("Alerts")
             .WithNoStore()

@@ -11,6 +11,7 @@ public static class IngestApi
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/ingest")
+            .AnsweredToMachines()
             .RequireAuthorization(Policies.Ingest)
             .RequireRateLimiting(RateLimitSetup.IngestPerToken)
             .WithTags("Ingestion")

@@ -14,6 +14,7 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/admin/audit", ReadAsync)
+            .AnsweredToMachines()
             .RequireAuthorization(Policies.SuperAdmin)
             .WithTags("Audit")
             .WithNoStore()

@@ -39,7 +39,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var token = recentlyVerified.RecallFresh(hash, now);
         if (token is not null)
             return token.ExpiresAt <= now ? Expired(hash) : Success(token);
-        var address = Web.RateLimitSetup.Address(Context);
+        var address = RateLimitSetup.Address(Context);
         if (!failedTokens.TryBegin(address))
         {
             Context.Items[OverFailedTokenLimit] = true;
@@ -131,8 +131,8 @@ public sealed class ApiTokenAuthenticationHandler(
     private async Task TooManyFailedTokensAsync()
     {
         await Context.RequestServices.GetRequiredService<Audit.RateLimitAudit>()
-            .TrippedAsync(Context, Web.RateLimitOptions.Key(nameof(Web.RateLimitOptions.FailedTokensPerAddressPerMinute)), Web.RateLimitSetup.Address(Context).ToString());
-        await Web.RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
+            .TrippedAsync(Context, RateLimitOptions.Key(nameof(RateLimitOptions.FailedTokensPerAddressPerMinute)), RateLimitSetup.Address(Context).ToString());
+        await RateLimitSetup.TooManyRequestsAsync(Context, FailedTokenLimit.Window,
             "Too many unknown, revoked or expired API tokens from this address: wait for the Retry-After seconds.");
     }
 

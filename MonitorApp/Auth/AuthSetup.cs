@@ -105,7 +105,7 @@ public static class AuthSetup
     private static Task RedirectOrRefuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var request = context.Request;
-        if (ApiProblems.IsApiRequest(request))
+        if (MachineEndpoint.Is(context.HttpContext))
         {
             return status == StatusCodes.Status401Unauthorized
                 ? ApiProblems.WriteAsync(context.HttpContext, status, "Authentication required", "Sign in, or send 'Authorization: Bearer <token>'.")

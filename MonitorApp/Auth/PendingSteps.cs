@@ -49,7 +49,7 @@ public static class PendingSteps
                 return;
             }
             var what = pending == Password ? "change the password you were given" : "set up an authenticator app (required for SUPER_ADMIN)";
-            if (ApiProblems.IsApiRequest(context.Request))
+            if (MachineEndpoint.Is(context))
             {
                 await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Finish signing in", $"Sign in with a browser and {what} at {page} first.");
                 return;

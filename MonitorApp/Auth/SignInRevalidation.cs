@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MonitorApp.Pages.Dashboard;
 
 namespace MonitorApp.Auth;
 
@@ -87,7 +86,7 @@ public static class SignInRevalidation
             await RejectAsync(context);
             return;
         }
-        if (DashboardSetup.IsBackgroundRefresh(context.Request))
+        if (BackgroundRefreshAttribute.Is(context.HttpContext))
             return;
         check.Active(now);
         if (now - check.StoredActiveAt < ActivityPrecision)

@@ -8,6 +8,14 @@ namespace MonitorApp.Kernel;
 /// </summary>
 public static class Format
 {
+    /// <summary>A figure in its unit (a share as a percentage, milliseconds as such); "—" without a value or a unit.</summary>
+    public static string Figure(FigureUnit unit, double? value) => (unit, value) switch
+    {
+        (FigureUnit.Share, { } v) => Percent(v),
+        (FigureUnit.Milliseconds, { } v) => Ms(v),
+        _ => "—",
+    };
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public static string Count(long value) => value.ToString("N0", C);

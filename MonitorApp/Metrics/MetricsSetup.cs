@@ -11,6 +11,7 @@ public static class MetricsSetup
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSnapshotService>());
         services.AddSingleton<PerSnapshotCache>();
         services.AddSingleton<ServiceFigures>();
+        services.AddSingleton<QualityFigures>();
         return services;
     }
 }

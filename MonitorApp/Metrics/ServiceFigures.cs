@@ -57,7 +57,7 @@ public sealed class ServiceFigures(PerSnapshotCache cache, MetricsSnapshotServic
     public async Task<ErrorRateSeries> ErrorRateAsync(string? service, int hours, IReadOnlySet<DateTime> alertHours, CancellationToken cancellationToken)
     {
         var snapshot = service is null ? await snapshots.GetAsync(cancellationToken) : await ForServiceAsync(service, cancellationToken);
-        return MetricsApi.ToErrorRate(snapshot, hours, health.Value, service is null ? alertHours : null);
+        return MetricsJson.ToErrorRate(snapshot, hours, health.Value, service is null ? alertHours : null);
     }
 
     /// <summary>Why <paramref name="service"/> (a query parameter) is not a service name, for a ProblemDetails; null when it is one.</summary>

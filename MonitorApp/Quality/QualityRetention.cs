@@ -15,7 +15,7 @@ public sealed class QualityRetention() : IRetentionTask
         var statsBefore = now.AddDays(-StatsStore.KeptDays);
         await db.SessionStats.Where(w => w.At < statsBefore).ExecuteDeleteAsync(cancellationToken);
         var minuteBinsBefore = nowMinute - (long)TimeSpan.FromDays(StatsStore.KeptDays).TotalMinutes;
-        var hourBinsBefore = nowMinute - (long)QualityFigures.Windows.Max(w => w.Length()).TotalMinutes;
+        var hourBinsBefore = nowMinute - (long)QualityBin.LongestWindow.Length().TotalMinutes;
         await db.QualityBins.Where(b => b.WidthMinutes == QualityBin.Minute && b.StartMinute < minuteBinsBefore).ExecuteDeleteAsync(cancellationToken);
         await db.QualityBins.Where(b => b.WidthMinutes == QualityBin.Hour && b.StartMinute < hourBinsBefore).ExecuteDeleteAsync(cancellationToken);
     }

@@ -39,6 +39,9 @@ public sealed class QualityBin
     public const int Minute = 1;
     public const int Hour = 60;
 
+    /// <summary>The longest window the per-provider figures show: hour bins are kept that long.</summary>
+    public const MetricsWindow LongestWindow = MetricsWindow.Week;
+
     public int WidthMinutes { get; set; }
     /// <summary>The first minute of the bucket, in minutes since the Unix epoch (UTC).</summary>
     public long StartMinute { get; set; }

@@ -2,12 +2,11 @@ using MonitorApp.Data;
 
 namespace MonitorApp.Quality;
 
-/// <summary>Quality measured from WebRTC stats: the per-provider figures and the retention of their windows and bins.</summary>
+/// <summary>Quality measured from WebRTC stats: the retention of its windows and bins (the figures are read in Metrics).</summary>
 public static class QualitySetup
 {
     public static IServiceCollection AddQuality(this IServiceCollection services)
     {
-        services.AddSingleton<QualityFigures>();
         services.AddSingleton<IRetentionTask, QualityRetention>();
         return services;
     }

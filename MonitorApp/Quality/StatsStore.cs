@@ -1,17 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
-using MonitorApp.Sessions;
 using Npgsql;
 
 namespace MonitorApp.Quality;
 
 /// <summary>
-/// A batch's <c>stats</c> events, inside the session ingestion's transaction (the sessions' rows are held, so two batches
-/// never measure one session at once). Each window is scored once (<see cref="Mos"/>); a session's quality becomes the level
-/// of the lowest MOS among its windows of the minute up to its latest one, so every figure built on session quality follows
-/// measured quality; and each new window is added to its provider's minute and hour bins.
+/// A batch's stats windows, inside the session ingestion's transaction (the sessions' rows are held, so two batches never
+/// measure one session at once). Each window is scored once (<see cref="Mos"/>) and added to its provider's minute and hour
+/// bins; the ingestion judges each session's quality from the windows this returns.
 /// </summary>
-internal static class StatsStore
+public static class StatsStore
 {
     /// <summary>
     /// How long the raw windows (and the minute bins) are kept: a session's quality needs its last minute, and a window sent
@@ -23,22 +21,19 @@ internal static class StatsStore
     public static readonly TimeSpan QualityWindow = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Scores the batch's new windows (those not stored already: a batch sent again counts once) and sets each measured
-    /// session's quality; returns the windows to write once the sessions are written.
+    /// Scores the batch's new windows (those not stored already: a batch sent again counts once); returns the windows to write
+    /// once the sessions are written, and each measured session's windows (stored and new) from a
+    /// <see cref="QualityWindow"/> before the batch's oldest, by which the caller judges its quality.
     /// </summary>
-    public static async Task<List<SessionStatsRow>> MeasureAsync(MonitorDbContext db, IEnumerable<SessionEvent> events,
-        Dictionary<string, Session> sessions, CancellationToken cancellationToken)
+    public static async Task<(List<SessionStatsRow> Added, ILookup<string, (DateTime At, double Mos)> Windows)> MeasureAsync(
+        MonitorDbContext db, IReadOnlyList<(string SessionId, DateTime At, WindowStats Stats)> windows, CancellationToken cancellationToken)
     {
         // Stored to the millisecond, so a window sent again is recognised whatever precision each database keeps.
-        var batch = events.Where(e => e.Type == SessionEventType.Stats)
-            .Select(e => (e.SessionId, At: new DateTime(e.At.Ticks - e.At.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc), Stats: e.Stats!))
-            .ToList();
+        var batch = windows.Select(e => (e.SessionId, At: ToMillisecond(e.At), e.Stats)).ToList();
         if (batch.Count == 0)
-            return [];
+            return ([], Array.Empty<(string, DateTime, double)>().ToLookup(w => w.Item1, w => (w.Item2, w.Item3)));
 
-        // Each measured session's latest window in the batch (grouped once: a batch may hold 5,000 windows of 5,000 sessions).
-        var latestOf = batch.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.Max(e => e.At));
-        var ids = latestOf.Keys.ToList();
+        var ids = batch.Select(e => e.SessionId).Distinct().ToList();
         var from = batch.Min(e => e.At) - QualityWindow;
         var stored = await db.SessionStats.AsNoTracking()
             .Where(s => ids.Contains(s.SessionId) && s.At > from)
@@ -60,26 +55,15 @@ internal static class StatsStore
                 ProviderLevel = stats.ProviderLevel, Mos = score.Mos, Reason = score.Reason.Name(),
             });
         }
-
-        var windows = stored.Select(s => (s.SessionId, s.At, s.Mos)).Concat(added.Select(a => (a.SessionId, a.At, a.Mos))).ToLookup(w => w.SessionId);
-        foreach (var (sessionId, latest) in latestOf)
-        {
-            var session = sessions[sessionId];
-            // As of the session's latest quality: a window arriving late still counts if it falls in that minute.
-            var asOf = session.QualityAt is { } qualityAt && qualityAt > latest ? qualityAt : latest;
-            var lastMinute = windows[sessionId].Where(w => w.At > asOf - QualityWindow && w.At <= asOf).ToList();
-            if (lastMinute.Count == 0)
-                continue;
-            session.Quality = Mos.LevelOf(lastMinute.Min(w => w.Mos));
-            session.QualityAt = asOf;
-            if (latest > session.LastSeenAt)
-                session.LastSeenAt = latest;
-        }
-        return added;
+        var known = stored.Select(s => (s.SessionId, s.At, s.Mos)).Concat(added.Select(a => (a.SessionId, a.At, a.Mos)))
+            .ToLookup(w => w.SessionId, w => (w.At, w.Mos));
+        return (added, known);
     }
 
+    public static DateTime ToMillisecond(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+
     /// <summary>Writes the new windows and adds them to their provider's minute and hour bins (in key order: no deadlock).</summary>
-    public static async Task WriteAsync(MonitorDbContext db, List<SessionStatsRow> added, IReadOnlyDictionary<string, Session> sessions,
+    public static async Task WriteAsync(MonitorDbContext db, List<SessionStatsRow> added, Func<string, string> providerOf,
         CancellationToken cancellationToken)
     {
         if (added.Count == 0)
@@ -92,7 +76,7 @@ internal static class StatsStore
             .SelectMany(w => new[] { QualityBin.Minute, QualityBin.Hour }.Select(width =>
             {
                 var minute = TimeBuckets.Minute(w.At);
-                return (Key: (Width: width, Start: minute - minute % width, Provider: sessions[w.SessionId].Provider.Name(), w.Direction, Bin: QualityBin.BinOf(w.Mos)), Window: w);
+                return (Key: (Width: width, Start: minute - minute % width, Provider: providerOf(w.SessionId), w.Direction, Bin: QualityBin.BinOf(w.Mos)), Window: w);
             }))
             .GroupBy(b => b.Key)
             .OrderBy(g => g.Key)

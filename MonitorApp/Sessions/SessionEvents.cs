@@ -127,9 +127,9 @@ public static class SessionEventRules
             errors.AddIfNone("quality", "is required on a quality event.");
         if (type == SessionEventType.Stats && e.Quality is not null)
             errors.AddIfNone("quality", "is not carried by a stats event: its quality is measured from its figures (send a quality event for a judged one).");
-        var stats = type == SessionEventType.Stats ? Quality.WindowStatsRules.Check(e, errors) : null;
+        var stats = type == SessionEventType.Stats ? StatsEventRules.Check(e, errors) : null;
         if (type is not null and not SessionEventType.Stats)
-            Quality.WindowStatsRules.RefuseOnOtherTypes(e, errors);
+            StatsEventRules.RefuseOnOtherTypes(e, errors);
 
         return new SessionEvent(e.SessionId!, type.GetValueOrDefault(), at, category, provider, quality, stats);
     }

@@ -59,6 +59,35 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
         return false;
     }
 
+    /// <summary>
+    /// Scores the batch's stats windows (<see cref="Quality.StatsStore"/>) and sets each measured session's quality to the level of
+    /// the lowest MOS among its windows of the minute up to its latest one, so every figure built on session quality follows
+    /// measured quality. Returns the new windows, to write once the sessions are.
+    /// </summary>
+    private async Task<List<Quality.SessionStatsRow>> MeasureAsync(List<SessionEvent> events, Dictionary<string, Session> sessions, CancellationToken cancellationToken)
+    {
+        var stats = events.Where(e => e.Type == SessionEventType.Stats).Select(e => (e.SessionId, e.At, Stats: e.Stats!)).ToList();
+        if (stats.Count == 0)
+            return [];
+        var (added, windows) = await Quality.StatsStore.MeasureAsync(db, stats, cancellationToken);
+        // Each measured session's latest window in the batch (grouped once: a batch may hold 5,000 windows of 5,000 sessions),
+        // to the millisecond as stored.
+        foreach (var (sessionId, latest) in stats.GroupBy(e => e.SessionId).Select(g => (g.Key, Quality.StatsStore.ToMillisecond(g.Max(e => e.At)))))
+        {
+            var session = sessions[sessionId];
+            // As of the session's latest quality: a window arriving late still counts if it falls in that minute.
+            var asOf = session.QualityAt is { } qualityAt && qualityAt > latest ? qualityAt : latest;
+            var lastMinute = windows[sessionId].Where(w => w.At > asOf - Quality.StatsStore.QualityWindow && w.At <= asOf).ToList();
+            if (lastMinute.Count == 0)
+                continue;
+            session.Quality = Quality.Mos.LevelOf(lastMinute.Min(w => w.Mos));
+            session.QualityAt = asOf;
+            if (latest > session.LastSeenAt)
+                session.LastSeenAt = latest;
+        }
+        return added;
+    }
+
     private async Task<IngestOutcome> StoreAsync(List<SessionEvent> events, CancellationToken cancellationToken)
     {
         // The sessions are read and written in one transaction that holds their rows, so that the hourly
@@ -125,12 +154,12 @@ public sealed class SessionIngestor(MonitorDbContext db, LiveSessionCount liveCo
             }
         }
         // Measured quality: the worst window of each measured session's last minute of stats.
-        var windows = await Quality.StatsStore.MeasureAsync(db, events, sessions, cancellationToken);
+        var windows = await MeasureAsync(events, sessions, cancellationToken);
 
         var inserted = sessions.Values.Where(s => !before.ContainsKey(s.SessionId)).ToList();
         var updated = sessions.Values.Where(s => before.TryGetValue(s.SessionId, out var old) && old != Stored.Of(s)).ToList();
         await SessionRows.WriteAsync(db, inserted, updated, cancellationToken);
-        await Quality.StatsStore.WriteAsync(db, windows, sessions, cancellationToken);
+        await Quality.StatsStore.WriteAsync(db, windows, id => sessions[id].Provider.Name(), cancellationToken);
         await MoveCountsAsync(before, inserted.Concat(updated), cancellationToken);
         await cluster.NotifyAsync(db, LiveSessionCount.ClusterTopic, null, cancellationToken); // other instances' live counters count again
         await transaction.CommitAsync(cancellationToken);

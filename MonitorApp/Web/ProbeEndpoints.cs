@@ -1,3 +1,4 @@
+using MonitorApp.Auth;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MonitorApp.Data;
 

@@ -41,7 +41,7 @@ public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManag
         if (user is null)
             return Challenge();
         // The current password is checked here too: a stolen cookie must not guess it faster than the sign-in page allows.
-        if (limits.TryAttempt(Web.RateLimitSetup.Address(HttpContext), user.Email) is { } refusal)
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email) is { } refusal)
             return await LoginModel.TooManyAsync(this, refusal, user.Email!, rateLimitAudit);
         try
         {

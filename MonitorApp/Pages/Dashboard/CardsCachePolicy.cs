@@ -21,7 +21,7 @@ public sealed class CardsCachePolicy : IOutputCachePolicy
         if (!HttpMethods.IsGet(http.Request.Method) || http.Request.Query["handler"] != "Cards"
             || snapshots.Latest is null || http.User.Identity?.IsAuthenticated != true
             // A change of the chart's view answers with the address to push: that one is the asker's own.
-            || http.Request.Headers["HX-Trigger"] == IndexModel.ChartViewFormId)
+            || http.Request.Headers["HX-Trigger"] == Cards.ChartView.FormId)
             return ValueTask.CompletedTask;
 
         var second = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();

@@ -24,14 +24,6 @@ public static class DashboardSetup
     /// <summary>The element whose timer refreshes the cards; htmx names it in <c>HX-Trigger</c>.</summary>
     public const string PollElementId = "dashboard-poll";
 
-    /// <summary>
-    /// The dashboard refreshing itself (its timer, or the live stream), not its viewer doing anything: such a request
-    /// does not keep a sign-in from its idle timeout, or a wall screen left alone would stay signed in forever.
-    /// </summary>
-    public static bool IsBackgroundRefresh(HttpRequest request) =>
-        request.Path.Equals(StreamPath, StringComparison.OrdinalIgnoreCase)
-        || (request.Headers["HX-Request"] == "true" && request.Headers["HX-Trigger"] == PollElementId);
-
     /// <summary>Proxies close idle connections; a keep-alive event every so often keeps the stream open.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
@@ -46,6 +38,7 @@ public static class DashboardSetup
     {
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOutputCache(o => o.AddPolicy(CardsCachePolicy.Name, new CardsCachePolicy()));
+        services.AddSingleton<DashboardReader>();
         return services;
     }
 
@@ -59,6 +52,7 @@ public static class DashboardSetup
                 return TypedResults.ServerSentEvents(StreamAsync(live, lifetime.ApplicationStopping, context.RequestAborted));
             })
             .RequireAuthorization(Policies.Monitor)
+            .WithMetadata(new BackgroundRefreshAttribute())
             .ExcludeFromDescription();
         return app;
     }

@@ -28,6 +28,7 @@ public static class OtlpMetricsApi
     public static IEndpointRouteBuilder MapOtlpMetrics(this IEndpointRouteBuilder app)
     {
         var endpoint = app.MapPost(Path, ExportAsync)
+            .AnsweredToMachines()
             .RequireAuthorization(Policies.Ingest)
             .RequireRateLimiting(RateLimitSetup.IngestPerToken)
             .WithTags("Ingestion")

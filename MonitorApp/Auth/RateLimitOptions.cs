@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MonitorApp.Web;
+namespace MonitorApp.Auth;
 
 /// <summary>Section <c>RateLimits</c>: how much one caller may ask for. Over a limit: 429 with <c>Retry-After</c>.</summary>
 public sealed class RateLimitOptions : IValidatableObject

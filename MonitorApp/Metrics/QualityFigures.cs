@@ -1,7 +1,7 @@
+using MonitorApp.Quality;
 using Microsoft.EntityFrameworkCore;
-using MonitorApp.Metrics;
 
-namespace MonitorApp.Quality;
+namespace MonitorApp.Metrics;
 
 /// <summary>
 /// One provider's measured quality over a window: how many windows, the median and 10th percentile MOS (bins 0.1 wide,
@@ -31,7 +31,7 @@ public sealed record QualityMetrics(string Window, DateTime GeneratedAt, bool St
 /// </summary>
 public sealed class QualityFigures(PerSnapshotCache cache, MetricsSnapshotService snapshots)
 {
-    public static readonly MetricsWindow[] Windows = [MetricsWindow.Hour, MetricsWindow.Day, MetricsWindow.Week];
+    public static readonly MetricsWindow[] Windows = [MetricsWindow.Hour, MetricsWindow.Day, QualityBin.LongestWindow];
 
     private sealed record BinTotals(string Provider, string Direction, int Bin, long Windows, long Relayed, long RelayUnreported, long Loss, long Delay, long Jitter);
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MonitorApp.Sessions;
 
-namespace MonitorApp.Api;
+namespace MonitorApp.Kernel;
 
 /// <summary>What this instance's ingestion routes took in since it started: items accepted and batches refused, per route (for <c>/metrics</c>).</summary>
 public sealed class IngestionCounters

@@ -2,9 +2,8 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using MonitorApp.Auth;
 
-namespace MonitorApp.Web;
+namespace MonitorApp.Auth;
 
 /// <summary>ASP.NET Core's rate limiter with this app's policies; route groups opt in with <c>RequireRateLimiting(...)</c>.</summary>
 public static class RateLimitSetup

@@ -1,10 +1,11 @@
+using MonitorApp.Metrics;
 using Microsoft.Extensions.Options;
 using MonitorApp.Alerts;
 using MonitorApp.Api;
 using MonitorApp.Auth;
 using Prometheus;
 
-namespace MonitorApp.Metrics;
+namespace MonitorApp.Api;
 
 /// <summary>
 /// <c>GET /metrics</c>: the dashboard's figures in Prometheus' text format (prometheus-net), read from the same snapshot the
@@ -52,14 +53,14 @@ public sealed class PrometheusFigures : IDisposable
     private readonly Gauge qualityMedian;
     private readonly Gauge qualityP10;
     private readonly Gauge qualityPoor;
-    private readonly Quality.QualityFigures quality;
+    private readonly QualityFigures quality;
     private readonly Counter ingested;
     private readonly Counter refusedBatches;
 
     public CollectorRegistry Registry { get; }
 
     public PrometheusFigures(MetricsSnapshotService snapshots, AlertBoard alerts, IOptions<AlertsOptions> alertOptions, IngestionCounters ingestion, TimeProvider time,
-        Quality.QualityFigures quality)
+        QualityFigures quality)
     {
         this.snapshots = snapshots;
         this.quality = quality;
@@ -143,7 +144,7 @@ public sealed class PrometheusFigures : IDisposable
     /// </summary>
     private async Task UpdateQualityAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<Quality.ProviderQuality>? rows;
+        IReadOnlyList<ProviderQuality>? rows;
         try
         {
             rows = (await quality.ByProviderAsync(MetricsWindow.Hour, cancellationToken)).Providers;
@@ -177,24 +178,4 @@ public sealed class PrometheusFigures : IDisposable
     }
 
     public void Dispose() => meters.Dispose();
-}
-
-public static class PrometheusExport
-{
-    public static IServiceCollection AddPrometheusExport(this IServiceCollection services)
-    {
-        services.AddSingleton<IngestionCounters>();
-        services.AddSingleton<PrometheusFigures>();
-        return services;
-    }
-
-    /// <summary>For a SYSTEM_MONITOR token (a scraper's) or a signed-in monitor; never cached.</summary>
-    public static IEndpointRouteBuilder MapPrometheusExport(this IEndpointRouteBuilder app)
-    {
-        var figures = app.ServiceProvider.GetRequiredService<PrometheusFigures>();
-        app.MapMetrics(PrometheusFigures.Path, figures.Registry)
-            .RequireAuthorization(Policies.Monitor)
-            .ExcludeFromDescription();
-        return app;
-    }
 }

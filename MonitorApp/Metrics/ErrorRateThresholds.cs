@@ -1,0 +1,3 @@
+namespace MonitorApp.Metrics;
+
+public sealed record ErrorRateThresholds(double ErrorRateDegraded, double ErrorRateCritical, double P95DegradedMs, double P95CriticalMs);
