@@ -316,6 +316,9 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         Assert.Contains("service=platform-api", poll.Url);
         await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days — platform-api");
         Assert.Equal(168, await PointsAsync());
+        // Switching the range and refreshing broke no rule of the strict CSP (htmx settles no style attribute) and logged nothing.
+        Assert.Empty(await BrowserFixture.CspViolationsAsync(page));
+        Assert.Empty(errors);
 
         // The address reproduces the view; Back goes to the view before.
         await page.ReloadAsync();
@@ -325,6 +328,36 @@ public abstract partial class DashboardTests(BrowserFixture fixture, ITestOutput
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/dashboard\?range=7d$"));
         await Assertions.Expect(title).ToHaveTextAsync("Error rate, last 7 days");
         await Assertions.Expect(page.Locator("#chart-range-7d")).ToBeCheckedAsync();
+        Assert.Empty(errors);
+    }
+
+    [SkippableTheory]
+    [InlineData(1440, 1000)]
+    [InlineData(1920, 1080)]
+    public async Task OnADesktopAndAKiosk_NoCardClipsItsContent_AndTheVerdictLeadsInFull(int width, int height)
+    {
+        await SeedAsync($"fit-{Guid.NewGuid():N}");
+        var (context, page, errors) = await MonitorPageAsync(options: new() { ViewportSize = new() { Width = width, Height = height } });
+        await using var _ = context;
+        foreach (var path in new[] { "/admin/dashboard", "/admin/dashboard?kiosk=1" })
+        {
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("#card-health")).ToBeVisibleAsync();
+            // Each card's content fits its box: nothing wider (a sideways scrollbar or clipped words), and the verdict whole.
+            var wide = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('.card')].filter(c => c.scrollWidth > c.clientWidth + 1)
+                    .map(c => `${c.id}: ${c.scrollWidth} > ${c.clientWidth}`)
+                """);
+            Assert.True(wide.Length == 0, $"{path} at {width} px: " + string.Join(", ", wide));
+            var verdict = page.Locator("#card-health .verdict");
+            Assert.True(await verdict.EvaluateAsync<bool>("v => v.scrollWidth <= v.clientWidth + 1"), $"{path}: the verdict is clipped at {width} px");
+            if (!path.Contains("kiosk"))
+            {
+                var box = (await page.Locator("#card-health").BoundingBoxAsync())!;
+                Assert.True(box.Width > width * 0.8, $"the headline is {box.Width} px wide at {width} px: it should lead across the row");
+            }
+        }
+        Assert.Empty(await BrowserFixture.CspViolationsAsync(page));
         Assert.Empty(errors);
     }
 }

@@ -1,96 +1,23 @@
-using MonitorApp.Quality;
-using Htmx.TagHelpers;
-using MonitorApp.Alerts;
-using MonitorApp.Api;
-using MonitorApp.Audit;
-using MonitorApp.Auth;
 using MonitorApp.Cli;
-using MonitorApp.Data;
-using MonitorApp.Demo;
-using MonitorApp.ExternalServices;
-using MonitorApp.Metrics;
-using MonitorApp.Pages.Dashboard;
-using MonitorApp.Sessions;
-using MonitorApp.Telemetry;
-using MonitorApp.Telemetry.Otlp;
-using MonitorApp.Web;
+using MonitorApp.Hosting;
 
 // `healthcheck` asks a running instance (the container's health check); it builds nothing.
 if (HealthCheckCommand.IsInvocation(args))
     return await HealthCheckCommand.RunAsync(args, Console.Error);
 // With `users`, `tokens` or `db` the app runs that one command on the same services, then exits.
 if (MonitorCli.IsCliInvocation(args))
-    return await MonitorCli.RunAsync(args, AddFeatures);
+    return await MonitorCli.RunAsync(args, Composition.AddFeatures);
 
 var builder = WebApplication.CreateBuilder(args);
 // Run from the build output (dotnet run, any environment), the CSS and JS live in the project and in obj/;
 // this reads the build's map of where each file is. Only Development did so by itself: elsewhere every asset
 // was answered with an empty body. The published app has no such map and serves its own wwwroot (a no-op there).
 builder.WebHost.UseStaticWebAssets();
-AddFeatures(builder);
+Composition.AddFeatures(builder); // every feature's services (Hosting/Composition.cs)
 var app = builder.Build();
-
-app.UseKnownProxies(); // X-Forwarded-For/-Proto from Proxy:KnownProxies / Proxy:KnownNetworks only (Web/ProxySetup.cs)
-app.UseHostPrefixedCookies(); // over HTTPS every cookie is __Host-monitor.… (Web/HostPrefixedCookies.cs)
-app.UseRequestTelemetry();
-app.UseSecurityHeaders();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler();
-    app.UseHsts(); // on HTTPS requests only (directly or through a known proxy)
-}
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UsePendingSteps(); // a password to change or an authenticator to enrol comes first (Auth/PendingSteps.cs)
-app.UseAuthorization();
-app.UseRateLimiter(); // after authorization: the ingestion limit is per token (Web/RateLimitSetup.cs)
-app.UseOutputCache(); // after authorization: only the dashboard's card refresh is cached (CardsCachePolicy)
-
-app.MapStaticAssets().AllowAnonymous();
-app.MapProbeEndpoints();
-// The API's description is for signed-in users and token holders, except on a developer's machine.
-var openApi = app.MapOpenApi();
-var docs = app.MapApiReference(); // the interactive reference at /docs (Api/OpenApiSetup.cs)
-if (app.Environment.IsDevelopment())
-{
-    openApi.AllowAnonymous();
-    docs.AllowAnonymous();
-}
-app.MapIngestApi();
-app.MapOtlpMetrics(); // POST /v1/metrics: OpenTelemetry exporters (Telemetry/Otlp)
-app.MapMetricsApi();
-app.MapAlertsApi();
-app.MapAuditApi();
-app.MapPrometheusExport();
-app.MapDashboardStream();
-app.MapHtmxAntiforgeryScript().AllowAnonymous();
-app.MapRazorPages().WithStaticAssets();
-
+Composition.UsePipeline(app);
+Composition.MapEndpoints(app);
 await app.RunAsync();
 return 0;
-
-static void AddFeatures(WebApplicationBuilder builder)
-{
-    // First: its start-up work (migrations, roles) is a hosted service, and hosted services start in this
-    // order, before anything else reads the database (the data-protection key ring among them).
-    builder.Services.AddMonitorDatabase();
-    builder.Services.AddWebDefaults();
-    builder.Services.AddProxyAndTransportSecurity();
-    builder.Services.AddKeyProtection(builder.Configuration);
-    builder.Services.AddMonitorAuth();
-    builder.Services.AddAudit();
-    builder.Services.AddSessionIngestion();
-    builder.Services.AddQuality();
-    builder.Services.AddRequestTelemetry();
-    builder.Services.AddExternalServices();
-    builder.Services.AddMetricsSnapshot();
-    builder.Services.AddPrometheusExport();
-    builder.Services.AddAlerts();
-    builder.Services.AddProbeEndpoints();
-    builder.Services.AddRateLimits();
-    builder.Services.AddDemo(builder.Configuration);
-    builder.Services.AddDashboard();
-    builder.Services.AddIdleMemoryTrim(); // after a burst of work, once quiet, memory goes back to the system (Web/IdleMemoryTrim.cs)
-}
 
 public partial class Program;

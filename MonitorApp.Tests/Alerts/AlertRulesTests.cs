@@ -89,12 +89,8 @@ public sealed class AlertRulesTests
             Assert.Single(receiver.Bodies(Webhook)); // told once
 
             await cluster.ResumeAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(await election.IsElectedAsync(CancellationToken.None) && !(await app.RefreshAsync()).Stale))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "not elected with a fresh snapshot within 30 s of the database coming back");
-                await Task.Delay(250);
-            }
+            await Eventually.HoldsAsync(async () => await election.IsElectedAsync(CancellationToken.None) && !(await app.RefreshAsync()).Stale,
+                TimeSpan.FromSeconds(30), "elected with a fresh snapshot after the database came back", TimeSpan.FromMilliseconds(250));
             await EvaluateAsync(app);
             await DeliverAsync(app);
             Assert.Equal(["firing", "resolved"], receiver.Bodies(Webhook).Select(b => JsonDocument.Parse(b).RootElement.GetProperty("state").GetString()));

@@ -58,9 +58,8 @@ public static class AlertSteps
         Assert.Equal(states, receiver.Bodies(Webhook).Select(b => JsonDocument.Parse(b).RootElement.GetProperty("state").GetString()));
         Assert.Equal(states.Select(s => $"[{s.ToUpperInvariant()}] error_rate_critical"),
             receiver.Bodies(Slack).Select(b => JsonDocument.Parse(b).RootElement.GetProperty("text").GetString()!.Split(" (")[0]));
-        var deadline = DateTime.UtcNow.AddSeconds(10); // the SMTP sink stores a message just after it answers
-        while (receiver.Smtp.ReceivedEmailCount < states.Length && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        // The SMTP sink stores a message just after it answers.
+        await Eventually.HoldsAsync(() => receiver.Smtp.ReceivedEmailCount >= states.Length, TimeSpan.FromSeconds(10), $"{states.Length} e-mail(s) stored");
         // The sink keeps no order: the subjects, whatever order they arrived in.
         Assert.Equal(states.Select(s => $"[{s.ToUpperInvariant()}] error_rate_critical (critical)").Order(), receiver.MailSubjects.Order());
     }

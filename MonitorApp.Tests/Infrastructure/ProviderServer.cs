@@ -98,15 +98,8 @@ public sealed class ProviderServer : IAsyncDisposable
 
     public Task WaitForHangingRequestAsync() => WaitUntilAsync(() => HangingRequests > 0, "no request reached /hang");
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure + " within 30 s");
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string failure) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(30), failure, TimeSpan.FromMilliseconds(10));
 
     public async ValueTask DisposeAsync()
     {

@@ -88,7 +88,8 @@ public sealed class IndexModel(DashboardReader reader, IOptions<DashboardOptions
     private PartialViewResult Refresh()
     {
         Response.Headers.CacheControl = "no-store";
-        ViewData[DashboardCardTagHelper.OobKey] = true;
-        return Partial("_Cards", View);
+        var cards = Partial("_Cards", View);
+        cards.ViewData[DashboardCardTagHelper.OobKey] = true;
+        return cards;
     }
 }
