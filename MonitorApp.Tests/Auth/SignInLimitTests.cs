@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Audit;
 using MonitorApp.Auth;
 using MonitorApp.Data;
@@ -85,5 +86,59 @@ public sealed class SignInLimitTests
         var locked = await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.LockedOut));
         Assert.Equal(user, locked.Actor);
         Assert.Equal(4, await app.App.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SignInFailed && e.Target == user)));
+    }
+
+    [SkippableFact]
+    public async Task AnOverlongEmail_IsRefusedNamingTheField_AndTakesNoPlaceInAnyLimit()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, Limits());
+        var limits = app.App.Services.GetRequiredService<SignInLimits>();
+
+        // Just over the field's limit: the sign-in page says which field and how long it may be, no attempt is counted.
+        var response = await SignInFromAsync(app, "10.1.1.1", new string('a', 300) + "@test.local", "guess-guess-guess");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await MonitorAppFactory.ParseAsync(response);
+        var summary = page.QuerySelector("[role=alert]")!.TextContent;
+        Assert.Contains("E-mail", summary);
+        Assert.Contains("256", summary);
+        Assert.Equal("256", page.QuerySelector("input[name='Input.Email']")!.GetAttribute("maxlength"));
+
+        // Far over any form field's limit: refused before the form is bound.
+        var huge = await SignInFromAsync(app, "10.1.1.2", new string('b', 1024 * 1024) + "@test.local", "guess-guess-guess");
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(0, limits.TrackedKeys);
+    }
+
+    [SkippableFact]
+    public async Task TenThousandCallers_HoldNoMoreThanTheConfiguredNumberOfCounts_AndTheKnownOnesKeepTheirOwn()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, Limits(("MaxTrackedKeys", "100"), ("SignInsPerAddressPerMinute", "3")));
+        var limits = app.App.Services.GetRequiredService<SignInLimits>();
+        var user = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        // The administrator's address is known before the flood.
+        Assert.Null(limits.TryAttempt(IPAddress.Parse("10.9.9.9"), user));
+        for (var i = 0; i < 10_000; i++)
+            limits.TryAttempt(new IPAddress([10, 1, (byte)(i >> 8), (byte)i]), $"someone-{i}@test.local");
+        Assert.InRange(limits.TrackedKeys, 1, 100);
+        // The flood shares one count (refused now); the address held before it still has its own allowance.
+        Assert.NotNull(limits.TryAttempt(IPAddress.Parse("10.200.0.1"), null));
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInFromAsync(app, "10.9.9.9", user, MonitorAppFactory.Password)).StatusCode);
+
+        // Once the windows pass, the counts are dropped and newcomers have their own again.
+        app.Time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Null(limits.TryAttempt(IPAddress.Parse("10.200.0.1"), null));
+        Assert.InRange(limits.TrackedKeys, 1, 100);
+    }
+
+    [SkippableFact]
+    public async Task AnIpv6Client_IsCountedByIts64_WhateverAddressInsideItUses()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite,
+            new Dictionary<string, string?> { ["Proxy:KnownNetworks:0"] = "10.0.0.0/8", ["RateLimits:SignInsPerAddressPerMinute"] = "3" });
+        for (var i = 1; i <= 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await SignInFromAsync(app, $"2001:db8:1:2::{i:x}", $"someone-{i}@test.local", "guess-guess-guess")).StatusCode);
+        await AssertTooManyAsync(await SignInFromAsync(app, "2001:db8:1:2:ffff:ffff:ffff:ffff", "someone-else@test.local", "guess-guess-guess"));
+        // The next /64 is another subscriber.
+        Assert.Equal(HttpStatusCode.OK, (await SignInFromAsync(app, "2001:db8:1:3::1", "someone-else@test.local", "guess-guess-guess")).StatusCode);
     }
 }

@@ -40,6 +40,14 @@ public sealed class RateLimitOptions : IValidatableObject
     [Range(1, 1440, ErrorMessage = "RateLimits:SignInWindowMinutes must be between 1 and 1440.")]
     public int SignInWindowMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// The most callers (addresses, accounts, address-and-account pairs) each in-memory limit keeps count of at once. Past it,
+    /// counts whose window has ended are dropped; if all are live, new callers share one count with the same limit until room
+    /// is made, so no flood of new names or addresses grows memory (about 200 bytes a caller).
+    /// </summary>
+    [Range(100, 10_000_000, ErrorMessage = "RateLimits:MaxTrackedKeys must be between 100 and 10000000.")]
+    public int MaxTrackedKeys { get; set; } = 50_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Else one address alone could use up an account's allowance and keep its owner out.

@@ -42,8 +42,9 @@ public static class RateLimitSetup
             limiter.AddPolicy(ReadyzPerAddress, context =>
             {
                 var perMinute = Limits(context).ReadyzPerAddressPerMinute;
-                context.Items[LimitedBy] = (RateLimitOptions.Key(nameof(RateLimitOptions.ReadyzPerAddressPerMinute)), Address(context).ToString());
-                return RateLimitPartition.GetFixedWindowLimiter((Address(context), perMinute), _ => new FixedWindowRateLimiterOptions
+                var from = SignInLimits.AddressKey(Address(context));
+                context.Items[LimitedBy] = (RateLimitOptions.Key(nameof(RateLimitOptions.ReadyzPerAddressPerMinute)), from);
+                return RateLimitPartition.GetFixedWindowLimiter((from, perMinute), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = perMinute,
                     Window = TimeSpan.FromMinutes(1),

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using MonitorApp.Web;
 
 namespace MonitorApp.Auth;
 
@@ -13,59 +11,63 @@ public sealed record SignInRefusal(string Limit, TimeSpan RetryAfter, bool Accou
 /// (<c>RateLimits:SignInsPerAddressPerMinute</c>), per account from one address (<c>RateLimits:SignInsPerAccountAndAddress</c>),
 /// and per account from everywhere (<c>RateLimits:SignInsPerAccount</c>). Checked before any password is: a refused attempt
 /// learns nothing. One address cannot keep an administrator out: it exhausts its own allowance for the account, never the
-/// account's. (Per instance: behind a load balancer each instance allows as much.)
+/// account's. (Per instance: behind a load balancer each instance allows as much.) Each limit holds at most
+/// <c>RateLimits:MaxTrackedKeys</c> partitions, keyed by a hash of the account and an IPv6 client's /64, so no input
+/// grows them: typed text never becomes a key.
 /// </summary>
-public sealed class SignInLimits : IDisposable
+public sealed class SignInLimits
 {
-    private readonly PartitionedRateLimiter<string> perAddress;
-    private readonly PartitionedRateLimiter<string> perAccountAndAddress;
-    private readonly PartitionedRateLimiter<string> perAccount;
+    private readonly FixedWindowCounters perAddress;
+    private readonly FixedWindowCounters perAccountAndAddress;
+    private readonly FixedWindowCounters perAccount;
 
-    public SignInLimits(IOptions<RateLimitOptions> options)
+    public SignInLimits(IOptions<RateLimitOptions> options, TimeProvider time)
     {
         var limits = options.Value;
         var window = TimeSpan.FromMinutes(limits.SignInWindowMinutes);
-        perAddress = Create(limits.SignInsPerAddressPerMinute, TimeSpan.FromMinutes(1));
-        perAccountAndAddress = Create(limits.SignInsPerAccountAndAddress, window);
-        perAccount = Create(limits.SignInsPerAccount, window);
+        perAddress = new FixedWindowCounters(limits.SignInsPerAddressPerMinute, TimeSpan.FromMinutes(1), limits.MaxTrackedKeys, time);
+        perAccountAndAddress = new FixedWindowCounters(limits.SignInsPerAccountAndAddress, window, limits.MaxTrackedKeys, time);
+        perAccount = new FixedWindowCounters(limits.SignInsPerAccount, window, limits.MaxTrackedKeys, time);
     }
+
+    /// <summary>The most partitions any one of the three limits holds now (the benchmark and tests watch it stay bounded).</summary>
+    public int TrackedKeys => Math.Max(perAddress.Count, Math.Max(perAccountAndAddress.Count, perAccount.Count));
 
     /// <summary>Takes one attempt from each limit that applies (the address's; with an account, the account's too); null when allowed.</summary>
     public SignInRefusal? TryAttempt(IPAddress address, string? account)
     {
-        var from = address.ToString();
-        if (Refused(perAddress, from) is { } a)
+        var from = AddressKey(address);
+        if (perAddress.TryTake(from) is { } a)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAddressPerMinute)), a, AccountWide: false);
         if (account is null)
             return null;
-        var key = account.Trim().ToUpperInvariant();
-        if (Refused(perAccountAndAddress, key + "|" + from) is { } pair)
+        var key = AccountKey(account);
+        if (perAccountAndAddress.TryTake(key + "|" + from) is { } pair)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccountAndAddress)), pair, AccountWide: false);
-        if (Refused(perAccount, key) is { } all)
+        if (perAccount.TryTake(key) is { } all)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccount)), all, AccountWide: true);
         return null;
     }
 
-    private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key)
-    {
-        using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired)
-            return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-    }
+    /// <summary>
+    /// An account's partition key: a hash of its normalized name, so a partition costs the same whatever was typed (an
+    /// anonymous client posting megabyte e-mails grew these limiters without bound).
+    /// </summary>
+    public static string AccountKey(string account) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.Trim().ToUpperInvariant())), 0, 16);
 
-    private static PartitionedRateLimiter<string> Create(int permits, TimeSpan window) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-        }));
-
-    public void Dispose()
+    /// <summary>
+    /// An address's partition key: an IPv4 address itself, an IPv6 address by its /64 (one subscriber is given a whole /64,
+    /// so per-address limits counted per /128 would give one attacker 2^64 allowances).
+    /// </summary>
+    public static string AddressKey(IPAddress address)
     {
-        perAddress.Dispose();
-        perAccountAndAddress.Dispose();
-        perAccount.Dispose();
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 }

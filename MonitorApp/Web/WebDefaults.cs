@@ -14,6 +14,12 @@ public static class WebDefaults
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddMonitorOpenApi(); // Api/OpenApiSetup.cs
         services.AddRazorPages();
+        // No form field the app reads is longer than this; a longer one is refused with 400 before binding, antiforgery or a limiter sees it.
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+        {
+            o.ValueLengthLimit = FieldLimits.FormValue;
+            o.KeyLengthLimit = FieldLimits.Code * 16;
+        });
         return services;
     }
 

@@ -27,10 +27,10 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
 
     public sealed class LoginInput
     {
-        [Required, EmailAddress, Display(Name = "E-mail")]
+        [Required, EmailAddress, StringLength(FieldLimits.Email), Display(Name = "E-mail")]
         public string Email { get; set; } = "";
 
-        [Required, DataType(DataType.Password)]
+        [Required, StringLength(FieldLimits.Password), DataType(DataType.Password)]
         public string Password { get; set; } = "";
     }
 

@@ -19,13 +19,13 @@ public sealed class PasswordModel(UserManager<AppUser> users, MonitorSignInManag
 
     public sealed class PasswordInput
     {
-        [Required, DataType(DataType.Password), Display(Name = "Current password")]
+        [Required, StringLength(FieldLimits.Password), DataType(DataType.Password), Display(Name = "Current password")]
         public string CurrentPassword { get; set; } = "";
 
-        [Required, DataType(DataType.Password), Display(Name = "New password")]
+        [Required, StringLength(FieldLimits.Password), DataType(DataType.Password), Display(Name = "New password")]
         public string NewPassword { get; set; } = "";
 
-        [Required, DataType(DataType.Password), Compare(nameof(NewPassword), ErrorMessage = "The two new passwords differ."), Display(Name = "New password again")]
+        [Required, StringLength(FieldLimits.Password), DataType(DataType.Password), Compare(nameof(NewPassword), ErrorMessage = "The two new passwords differ."), Display(Name = "New password again")]
         public string ConfirmPassword { get; set; } = "";
     }
 

@@ -21,7 +21,7 @@ public sealed class IndexModel(UserAdminService admin) : PageModel
 
     public sealed class AddUserInput
     {
-        [Required, EmailAddress, Display(Name = "E-mail")]
+        [Required, EmailAddress, StringLength(FieldLimits.Email), Display(Name = "E-mail")]
         public string Email { get; set; } = "";
 
         [Required]
