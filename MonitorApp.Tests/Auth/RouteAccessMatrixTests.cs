@@ -14,7 +14,15 @@ namespace MonitorApp.Tests.Auth;
 /// </summary>
 public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFixture<SqliteAppFixture>
 {
-    public static readonly string[] Callers = ["anonymous", "SUPER_ADMIN", "SYSTEM_MONITOR", "CONTENT_MANAGER", "token SYSTEM_MONITOR", "token INGEST", "expired token"];
+    public static readonly string[] Callers =
+    [
+        "anonymous", "SUPER_ADMIN", "SYSTEM_MONITOR", "CONTENT_MANAGER", "token SYSTEM_MONITOR", "token INGEST", "expired token",
+        // A sign-in cookie with an Authorization header beside it: on routes a token may use the token alone is judged; on
+        // routes only a person may use the cookie is, and a sign-in with a step pending is sent to that step whatever the
+        // header says (issue 28: a made-up token beside such a cookie opened the administration pages).
+        "SUPER_ADMIN + made-up token", "SUPER_ADMIN + token SYSTEM_MONITOR",
+        "SUPER_ADMIN, password change pending + made-up token", "SUPER_ADMIN, password change pending + token SYSTEM_MONITOR",
+    ];
 
     /// <summary>
     /// What each caller gets: a status, and where a redirect goes. "in" is any answer past access control (200, 204, a
@@ -23,55 +31,56 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
     private const string In = "in";
     private const string Login = "302 /login";
     private const string Denied = "302 /access-denied";
+    private const string Step = "302 " + PendingSteps.PasswordPage;
 
     private sealed record Row(string Method, string Path, params string[] Expected);
 
     private static readonly Row[] Matrix =
     [
-        //                                                           anonymous  SUPER_ADMIN SYSTEM_MON CONTENT_MGR tok MONITOR tok INGEST expired
-        new("GET", "/healthz",                                       In,        In,         In,        In,         In,         In,       In),
-        new("GET", "/readyz",                                        In,        In,         In,        In,         In,         In,       In),
-        new("GET", "/login",                                         In,        In,         In,        In,         In,         In,       In),
-        new("POST", "/login",                                        In,        In,         In,        In,         In,         In,       In),
-        new("GET", "/login/mfa",                                     Login,     Login,      Login,     Login,      Login,      Login,    Login), // only after a password
-        new("POST", "/login/mfa",                                    Login,     Login,      Login,     Login,      Login,      Login,    Login),
-        new("GET", "/logout",                                        In,        In,         In,        In,         In,         In,       In), // a GET signs nobody out
-        new("GET", "/",                                              Login,     In,         In,        Login,      In,         Login,    Login),
-        new("GET", "/admin/dashboard",                               Login,     In,         In,        Denied,     In,         "403",    "401"),
-        new("GET", "/admin/dashboard?handler=Cards",                 Login,     In,         In,        Denied,     In,         "403",    "401"),
-        new("POST", "/admin/dashboard?handler=Silence",              Login,     In,         Denied,    Denied,     "403",      "403",    "401"),
-        new("GET", "/admin/dashboard/stream",                        Login,     In,         In,        Denied,     In,         "403",    "401"),
-        new("GET", "/admin/users",                                   Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("POST", "/admin/users?handler=Add",                      Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("POST", "/admin/users?handler=SetRole",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("POST", "/admin/users?handler=Disable",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("GET", "/admin/tokens",                                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("POST", "/admin/tokens?handler=Create",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("POST", "/admin/tokens?handler=Revoke",                  Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("GET", "/admin/audit",                                   Login,     In,         Denied,    Denied,     Login,      Login,    Login),
-        new("GET", "/account/password",                              Login,     In,         In,        In,         Login,      Login,    Login),
-        new("POST", "/account/password",                             Login,     In,         In,        In,         Login,      Login,    Login),
-        new("GET", "/account/mfa",                                   Login,     In,         In,        In,         Login,      Login,    Login),
-        new("POST", "/account/mfa",                                  Login,     In,         In,        In,         Login,      Login,    Login),
-        new("GET", "/openapi/v1.json",                               Login,     In,         In,        In,         In,         In,       "401"),
-        new("GET", "/api/admin/metrics/current",                     "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/sessions",                    "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/error-rate",                  "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/services",                    "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/quality",                     "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/db-pool",                     "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/metrics/external-services",           "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/alerts",                              "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/events",                              "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("POST", "/api/admin/alerts/silences",                    "401",     In,         "403",     "403",      "403",      "403",    "401"),
-        new("GET", "/docs/",                                         Login,     In,         In,        In,         In,         In,       "401"),
-        new("GET", "/metrics",                                       "401",     In,         In,        "403",      In,         "403",    "401"),
-        new("GET", "/api/admin/audit",                               "401",     In,         "403",     "403",      "401",      "401",    "401"),
-        new("POST", "/api/ingest/session-events",                    "401",     In,         "403",     "403",      "403",      In,       "401"),
-        new("POST", "/api/ingest/requests",                          "401",     In,         "403",     "403",      "403",      In,       "401"),
-        new("POST", "/v1/metrics",                                   "401",     In,         "403",     "403",      "403",      In,       "401"),
+        //                                                           anonymous  SUPER_ADMIN SYSTEM_MON  CONTENT_MGR tok MONITOR tok INGEST  expired     SA+made-up  SA+tok MON  pending+made-up pending+tok MON
+        new("GET", "/healthz",                                       In,         In,         In,         In,         In,         In,         In,         In,         In,         In,         In),
+        new("GET", "/readyz",                                        In,         In,         In,         In,         In,         In,         In,         In,         In,         In,         In),
+        new("GET", "/login",                                         In,         In,         In,         In,         In,         In,         In,         In,         In,         In,         In),
+        new("POST", "/login",                                        In,         In,         In,         In,         In,         In,         In,         In,         In,         In,         In),
+        new("GET", "/login/mfa",                                     Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login), // only after a password
+        new("POST", "/login/mfa",                                    Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login),
+        new("GET", "/logout",                                        In,         In,         In,         In,         In,         In,         In,         In,         In,         In,         In), // a GET signs nobody out
+        new("GET", "/",                                              Login,      In,         In,         Login,      In,         Login,      Login,      Login,      In,         Login,      In),
+        new("GET", "/admin/dashboard",                               Login,      In,         In,         Denied,     In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/admin/dashboard?handler=Cards",                 Login,      In,         In,         Denied,     In,         "403",      "401",      "401",      In,         "401",      In),
+        new("POST", "/admin/dashboard?handler=Silence",              Login,      In,         Denied,     Denied,     "403",      "403",      "401",      "401",      "403",      "401",      "403"),
+        new("GET", "/admin/dashboard/stream",                        Login,      In,         In,         Denied,     In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/admin/users",                                   Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/admin/users?handler=Add",                      Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/admin/users?handler=SetRole",                  Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/admin/users?handler=Disable",                  Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("GET", "/admin/tokens",                                  Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/admin/tokens?handler=Create",                  Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/admin/tokens?handler=Revoke",                  Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("GET", "/admin/audit",                                   Login,      In,         Denied,     Denied,     Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("GET", "/account/password",                              Login,      In,         In,         In,         Login,      Login,      Login,      In,         In,         In,         In),
+        new("POST", "/account/password",                             Login,      In,         In,         In,         Login,      Login,      Login,      In,         In,         In,         In),
+        new("GET", "/account/mfa",                                   Login,      In,         In,         In,         Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("POST", "/account/mfa",                                  Login,      In,         In,         In,         Login,      Login,      Login,      In,         In,         Step,       Step),
+        new("GET", "/openapi/v1.json",                               Login,      In,         In,         In,         In,         In,         "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/current",                     "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/sessions",                    "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/error-rate",                  "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/services",                    "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/quality",                     "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/db-pool",                     "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/metrics/external-services",           "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/alerts",                              "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/events",                              "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("POST", "/api/admin/alerts/silences",                    "401",      In,         "403",      "403",      "403",      "403",      "401",      "401",      "403",      "401",      "403"),
+        new("GET", "/docs/",                                         Login,      In,         In,         In,         In,         In,         "401",      "401",      In,         "401",      In),
+        new("GET", "/metrics",                                       "401",      In,         In,         "403",      In,         "403",      "401",      "401",      In,         "401",      In),
+        new("GET", "/api/admin/audit",                               "401",      In,         "403",      "403",      "401",      "401",      "401",      In,         In,         "403",      "403"),
+        new("POST", "/api/ingest/session-events",                    "401",      In,         "403",      "403",      "403",      In,         "401",      "401",      "403",      "401",      "403"),
+        new("POST", "/api/ingest/requests",                          "401",      In,         "403",      "403",      "403",      In,         "401",      "401",      "403",      "401",      "403"),
+        new("POST", "/v1/metrics",                                   "401",      In,         "403",      "403",      "403",      In,         "401",      "401",      "403",      "401",      "403"),
         // Last: it signs the caller out, and its answer is the sign-in page for everyone.
-        new("POST", "/logout",                                       Login,     Login,      Login,     Login,      Login,      Login,    Login),
+        new("POST", "/logout",                                       Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login,      Login),
     ];
 
     [SkippableFact]
@@ -113,6 +122,10 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
             await app.CreateTokenClientAsync(Roles.SystemMonitor),
             await app.CreateTokenClientAsync(Roles.Ingest),
             Bearer(app.CreateBrowserClient(), expiredSecret),
+            Bearer(await app.CreateClientAsAsync(Roles.SuperAdmin), MadeUpToken),
+            Bearer(await app.CreateClientAsAsync(Roles.SuperAdmin), await app.CreateTokenAsync(Roles.SystemMonitor)),
+            Bearer(await PasswordChangePendingAsync(app), MadeUpToken),
+            Bearer(await PasswordChangePendingAsync(app), await app.CreateTokenAsync(Roles.SystemMonitor)),
         };
         // Each caller's antiforgery token (tied to who they are), so a form post reaches its handler and the handler's own check counts.
         var forms = new string[clients.Length];
@@ -155,11 +168,30 @@ public sealed class RouteAccessMatrixTests(SqliteAppFixture fixture) : IClassFix
         if (status == 302 && response.Headers.Location is { } location)
         {
             var path = location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0];
-            if (path is "/login" or "/access-denied")
+            if (path is "/login" or "/access-denied" or PendingSteps.PasswordPage or PendingSteps.MfaPage)
                 return $"302 {path}";
         }
         response.Dispose();
         return In;
+    }
+
+    private const string MadeUpToken = "junk";
+
+    /// <summary>A SUPER_ADMIN signed in with a password someone else chose: every page but the password page sends them there.</summary>
+    private static async Task<HttpClient> PasswordChangePendingAsync(MonitorAppFactory app)
+    {
+        var email = await app.CreateUserAsync(Roles.SuperAdmin);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<MonitorApp.Data.AppUser>>();
+            var user = await users.FindByEmailAsync(email);
+            user!.MustChangePassword = true;
+            Assert.True((await users.UpdateAsync(user)).Succeeded);
+        }
+        var client = app.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password)).StatusCode);
+        Assert.Equal(PendingSteps.PasswordPage, (await client.GetAsync("/admin/users")).Headers.Location?.OriginalString);
+        return client;
     }
 
     private static HttpClient Bearer(HttpClient client, string secret)

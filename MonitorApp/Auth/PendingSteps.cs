@@ -1,6 +1,7 @@
 using MonitorApp.Data;
 using System.Security.Claims;
 using Htmx;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -31,13 +32,29 @@ public static class PendingSteps
 
     /// <summary>
     /// A signed-in person with a step pending reaches only that step's page, signing out, and what needs no sign-in.
-    /// Pages redirect there; htmx gets 401 with HX-Redirect; the JSON API a 403 that says what to do.
+    /// Pages redirect there; htmx gets 401 with HX-Redirect; the JSON API a 403 that says what to do. The sign-in cookie is
+    /// read whatever else the request carries: an <c>Authorization: Bearer</c> header beside it is judged alone on routes a
+    /// token may use, and changes nothing on routes only a person may use (issue 28: a made-up token beside a pending
+    /// cookie opened the administration pages).
     /// </summary>
     public static IApplicationBuilder UsePendingSteps(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var pending = context.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? context.User.FindFirstValue(Claim) : null;
-            if (pending is null || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            var endpoint = context.GetEndpoint();
+            if (endpoint?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                await next(context);
+                return;
+            }
+            var bearer = ApiTokenAuthenticationHandler.ReadBearer(context.Request) is not null;
+            if (bearer && !PersonOnly(endpoint))
+            {
+                await next(context); // judged by the token alone (a made-up one: 401)
+                return;
+            }
+            var cookie = bearer ? (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal : context.User;
+            var pending = cookie?.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? cookie.FindFirstValue(Claim) : null;
+            if (pending is null)
             {
                 await next(context);
                 return;
@@ -62,4 +79,10 @@ public static class PendingSteps
             }
             context.Response.Redirect(page);
         });
+
+    /// <summary>Whether only a signed-in person may use the endpoint (its policy authenticates the sign-in cookie alone).</summary>
+    public static bool PersonOnly(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a =>
+            a.Policy is Policies.Person or Policies.SuperAdmin
+            || a.AuthenticationSchemes?.Split(',').Contains(IdentityConstants.ApplicationScheme) == true) == true;
 }
