@@ -12,10 +12,17 @@ namespace MonitorApp.Tests.Auth;
 public sealed class MfaTests
 {
     private static Task<IsolatedApp> StartAsync(bool requireForSuperAdmin = false) =>
-        IsolatedApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Auth:RequireMfaForSuperAdmin"] = requireForSuperAdmin ? "true" : "false" });
+        IsolatedApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Auth:RequireMfaForSuperAdmin"] = requireForSuperAdmin ? "true" : "false",
+            // Every sign-in here comes from one address: the sign-in limits are not what these tests are about.
+            ["RateLimits:SignInsPerAddressPerMinute"] = "100",
+            ["RateLimits:SignInsPerAccountAndAddress"] = "100",
+            ["RateLimits:SignInsPerAccount"] = "1000",
+        });
 
     /// <summary>Enrols the signed-in <paramref name="client"/>'s authenticator as a person does; returns the key and the recovery codes.</summary>
-    internal static async Task<(string Key, List<string> RecoveryCodes)> EnrolAsync(HttpClient client)
+    internal static async Task<(string Key, List<string> RecoveryCodes)> EnrolAsync(HttpClient client, IsolatedApp app)
     {
         var page = await MonitorAppFactory.ParseAsync(await client.GetAsync("/account/mfa"));
         var key = page.QuerySelector("#mfa-key")!.TextContent.Trim();
@@ -23,11 +30,13 @@ public sealed class MfaTests
         Assert.StartsWith("data:image/png;base64,", qr.Source); // drawn by the server: no script, allowed by the CSP
         Assert.Contains("written below", qr.AlternativeText);
 
-        var wrong = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = "000000" == Totp.Code(key, DateTimeOffset.UtcNow) ? "111111" : "000000" });
+        var wrong = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = "000000" == Totp.Code(key, app.Time.GetUtcNow()) ? "111111" : "000000" });
         Assert.Contains("not right", (await MonitorAppFactory.ParseAsync(wrong)).QuerySelector("[role=alert]")!.TextContent);
 
-        var enrolled = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var enrolled = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, app.Time.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        // The code that enrolled is spent: the next sign-in waits for the next one.
+        app.Time.Advance(TimeSpan.FromSeconds(OneUseAuthenticatorCodes.StepSeconds));
         Assert.True(enrolled.Headers.CacheControl!.NoStore);
         var codes = (await MonitorAppFactory.ParseAsync(enrolled)).QuerySelectorAll("#recovery-codes code").Select(c => c.TextContent.Trim()).ToList();
         Assert.Equal(10, codes.Count);
@@ -49,16 +58,16 @@ public sealed class MfaTests
         var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
         var client = app.App.CreateBrowserClient();
         await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
-        var (key, recovery) = await EnrolAsync(client);
+        var (key, recovery) = await EnrolAsync(client, app);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/dashboard")).StatusCode); // this sign-in goes on
 
         // The password alone no longer signs in: it leads to the code.
         var next = app.App.CreateBrowserClient();
         var first = await MonitorAppFactory.LoginAsync(next, email, MonitorAppFactory.Password);
         Assert.Equal(HttpStatusCode.Redirect, (await next.GetAsync("/admin/dashboard")).StatusCode);
-        var wrong = await SecondStepAsync(next, first, "123456" == Totp.Code(key, DateTimeOffset.UtcNow) ? "654321" : "123456");
+        var wrong = await SecondStepAsync(next, first, "123456" == Totp.Code(key, app.Time.GetUtcNow()) ? "654321" : "123456");
         Assert.Equal(global::MonitorApp.Pages.Account.LoginMfaModel.WrongCode, (await MonitorAppFactory.ParseAsync(wrong)).QuerySelector("[role=alert]")!.TextContent.Trim());
-        var signedIn = await SecondStepAsync(next, first, Totp.Code(key, DateTimeOffset.UtcNow));
+        var signedIn = await SecondStepAsync(next, first, Totp.Code(key, app.Time.GetUtcNow()));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await next.GetAsync("/admin/dashboard")).StatusCode);
 
@@ -72,6 +81,33 @@ public sealed class MfaTests
         var actions = await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Target == email).Select(e => e.Action + ":" + e.Outcome).ToListAsync());
         Assert.Contains($"{AuditActions.MfaEnrolled}:success", actions);
         Assert.Equal(2, actions.Count(a => a == $"{AuditActions.SignInFailed}:failure")); // the wrong code, the spent recovery code
+    }
+
+    [SkippableFact]
+    public async Task ACode_SignsInOnce_AndNeitherItNorAnEarlierOneAgain_WhileTheNextOneDoes()
+    {
+        await using var app = await StartAsync();
+        var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        var client = app.App.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        var (key, _) = await EnrolAsync(client, app);
+
+        async Task<HttpStatusCode> SignInAsync(DateTimeOffset codeAt)
+        {
+            var browser = app.App.CreateBrowserClient();
+            return (await SecondStepAsync(browser, await MonitorAppFactory.LoginAsync(browser, email, MonitorAppFactory.Password), Totp.Code(key, codeAt))).StatusCode;
+        }
+
+        var now = app.Time.GetUtcNow();
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(now));
+        // Seen over a shoulder and typed again within its half minute: refused.
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(now));
+        // The step before is earlier than the one used; two steps away is outside the window either way.
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(now.AddSeconds(-OneUseAuthenticatorCodes.StepSeconds)));
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(now.AddSeconds(2 * OneUseAuthenticatorCodes.StepSeconds)));
+        // A phone a little ahead: the next step's code is accepted, once.
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(now.AddSeconds(OneUseAuthenticatorCodes.StepSeconds)));
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(now.AddSeconds(OneUseAuthenticatorCodes.StepSeconds)));
     }
 
     [SkippableFact]
@@ -89,7 +125,7 @@ public sealed class MfaTests
         }
         Assert.Contains("SUPER_ADMIN signs in with an authenticator", (await MonitorAppFactory.ParseAsync(await client.GetAsync("/account/mfa"))).QuerySelector("[role=status]")!.TextContent);
 
-        await EnrolAsync(client);
+        await EnrolAsync(client, app);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/users")).StatusCode);
 
         var monitor = await app.App.CreateClientAsAsync(Roles.SystemMonitor);
@@ -103,7 +139,7 @@ public sealed class MfaTests
         var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
         var client = app.App.CreateBrowserClient();
         await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
-        await EnrolAsync(client);
+        await EnrolAsync(client, app);
 
         var reset = await CliRunner.RunAsync(app.App, "users", "reset-mfa", "--email", email);
         Assert.Equal(0, reset.Code);

@@ -152,6 +152,26 @@ public abstract class SessionIngestionTests(AppFixture fixture)
         Assert.Empty(await SessionsAsync(p));
     }
 
+    [SkippableTheory]
+    [InlineData("started", "\u0000", "U+0000")]   // a NUL in a session id reached PostgreSQL and became a 500
+    [InlineData("ended", "\u0007", "U+0007")]
+    [InlineData("stats", "\u0000", "U+0000")]
+    [InlineData("started", "\u202E", "U+202E")]
+    public async Task ASessionIdWithAControlCharacter_IsRefusedNamingTheField_NotA500(string type, string character, string found)
+    {
+        var client = await fixture.App.CreateTokenClientAsync(Roles.Ingest);
+        var p = $"ctl-{Guid.NewGuid():N}";
+        object bad = type == "stats"
+            ? new { session_id = $"{p}{character}x", type, at = $"{Day}T10:00:05Z", direction = "receive", kind = "audio", window_seconds = 10, packet_loss_pct = 0, rtt_ms = 40, jitter_ms = 5 }
+            : new { session_id = $"{p}{character}x", type, at = $"{Day}T10:00:05Z", category = "Academic Stress", provider = "daily_co" };
+        var (status, json) = await PostAsync(client, Batch(
+            new { session_id = $"{p}-ok", type = "started", at = $"{Day}T10:00:00Z", category = "Academic Stress", provider = "daily_co" }, bad));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(json.GetProperty("errors").TryGetProperty("events[1].session_id", out var error), json.ToString());
+        Assert.Contains(found, error[0].GetString());
+        Assert.Empty(await SessionsAsync(p));
+    }
+
     [SkippableFact]
     public async Task ACategoryWithHalfASurrogatePair_IsRefusedNamingTheField()
     {

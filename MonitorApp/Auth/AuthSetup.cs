@@ -33,7 +33,9 @@ public static class AuthSetup
             .AddSignInManager<MonitorSignInManager>()
             .AddClaimsPrincipalFactory<MonitorClaimsFactory>()
             .AddPasswordValidator<PasswordRules>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // After the defaults, so it takes the authenticator's name: codes count once, ±1 step.
+            .AddTokenProvider<OneUseAuthenticatorCodes>(TokenOptions.DefaultAuthenticatorProvider);
 
 
         services.ConfigureApplicationCookie(options =>

@@ -9,4 +9,7 @@ public sealed class AppUser : IdentityUser
 
     /// <summary>Set when someone else chose the password (the CLI or the Users page generated it): it must be changed at the next sign-in.</summary>
     public bool MustChangePassword { get; set; }
+
+    /// <summary>The 30-second step of the last authenticator code accepted for this user: that code and earlier ones are refused.</summary>
+    public long? LastAuthenticatorStep { get; set; }
 }

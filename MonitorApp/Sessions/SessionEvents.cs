@@ -77,6 +77,8 @@ public static class SessionEventRules
             errors.Add("session_id", "is required.");
         else if (e.SessionId.Length > MaxSessionIdLength)
             errors.Add("session_id", $"is longer than {MaxSessionIdLength} characters.");
+        else if (DisplayNames.TextProblem(e.SessionId) is { } idProblem)
+            errors.Add("session_id", idProblem); // a NUL reached PostgreSQL and became a 500
 
         SessionEventType? type = null;
         if (string.IsNullOrEmpty(e.Type))

@@ -8,6 +8,7 @@ public static class TelemetrySetup
     public static IServiceCollection AddRequestTelemetry(this IServiceCollection services)
     {
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Otlp.OtlpOptions>().BindConfiguration(Otlp.OtlpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RequestRecorder>();
         services.AddSingleton<ServiceLimit>();
         services.AddSingleton<TelemetryFlusher>();

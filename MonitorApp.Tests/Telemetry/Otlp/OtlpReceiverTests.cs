@@ -156,11 +156,77 @@ public sealed class OtlpReceiverTests
         Assert.True(JsonDocument.Parse(await badJson.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("body", out _));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await app.Ingest.PostAsync("/v1/metrics", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
 
+        // Marked gzip but not gzip (or cut short): 400 naming the body, not a 500, in either encoding.
+        foreach (var mediaType in new[] { "application/x-protobuf", "application/json" })
+        {
+            var corrupt = new ByteArrayContent([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x07, 0xff, 0xff]); // deflate block type 3 does not exist
+            corrupt.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            corrupt.Headers.ContentEncoding.Add("gzip");
+            var answer = await app.Ingest.PostAsync("/v1/metrics", corrupt);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+            var text = mediaType == "application/json"
+                ? JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("body")[0].GetString()!
+                : global::MonitorApp.Telemetry.Otlp.Proto.Status.Parser.ParseFrom(await answer.Content.ReadAsByteArrayAsync()).Message;
+            Assert.Contains("gzip", text);
+        }
+
         // Only an INGEST token sends.
         Assert.Equal(HttpStatusCode.Forbidden, (await PostProtobufAsync(app.Monitor, request)).StatusCode);
         var anonymous = await PostProtobufAsync(app.App.CreateBrowserClient(), request);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(5, (await StoredAsync(app.App, "shop")).Requests);
+    }
+
+    /// <summary>One export of <paramref name="points"/> cumulative points of one service, each a stream of its own (a unique attribute), one request each.</summary>
+    private static ExportMetricsServiceRequest UniqueStreams(string service, int points, DateTimeOffset start, DateTimeOffset at, long each)
+    {
+        var request = Export(service, true, start, at, 200, In(3, each));
+        var histogram = request.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram;
+        var template = histogram.DataPoints[0];
+        histogram.DataPoints.Clear();
+        for (var i = 0; i < points; i++)
+        {
+            var point = template.Clone();
+            point.Attributes.Add(new KeyValue { Key = "user.id", Value = new AnyValue { StringValue = $"u{i}" } });
+            histogram.DataPoints.Add(point);
+        }
+        return request;
+    }
+
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnExportOfManyUniqueStreams_IsCappedPerExportAndPerService_AndTheRestRefusedInPartialSuccess(DatabaseProvider provider)
+    {
+        await using var app = await IsolatedApp.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Telemetry:Otlp:MaxPointsPerExport"] = "2000",
+            ["Telemetry:Otlp:MaxNewStreamsPerExport"] = "500",
+            ["Telemetry:Otlp:MaxStreamsPerService"] = "800",
+        });
+        var start = IsolatedApp.T0.AddMinutes(-10);
+
+        // 3,000 points: 1,000 past the points limit; of the 2,000 read, 500 start streams and 1,500 wait.
+        var first = ExportMetricsServiceResponse.Parser.ParseFrom(await (await PostProtobufAsync(app.Ingest,
+            UniqueStreams("cardinality", 3000, start, IsolatedApp.T0.AddMinutes(-2), 1))).Content.ReadAsByteArrayAsync()).PartialSuccess;
+        Assert.Equal(1000 + 1500, first.RejectedDataPoints);
+        Assert.Contains("Telemetry:Otlp:MaxPointsPerExport", first.ErrorMessage);
+        Assert.Equal(500, (await StoredAsync(app.App, "cardinality")).Requests);
+
+        // Sent again a minute on, each stream one request more: the 500 known streams add their one, 300 more start (the
+        // service's 800), the other 1,200 are refused naming the per-service limit.
+        var second = await PostJsonAsync(app.Ingest, JsonFormatter.Default.Format(UniqueStreams("cardinality", 2000, start, IsolatedApp.T0.AddMinutes(-1), 2)));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var partial = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement.GetProperty("partialSuccess");
+        Assert.Equal("1200", partial.GetProperty("rejectedDataPoints").GetString());
+        Assert.Contains("Telemetry:Otlp:MaxStreamsPerService", partial.GetProperty("errorMessage").GetString());
+        Assert.Equal(500 + 500 + 300 * 2, (await StoredAsync(app.App, "cardinality")).Requests);
+        Assert.Equal(800, await app.App.WithDbAsync(db => db.Set<global::MonitorApp.Telemetry.Otlp.OtlpStream>().CountAsync(s => s.Service == "cardinality")));
+
+        // Another service has streams of its own.
+        var other = await PostProtobufAsync(app.Ingest, UniqueStreams("checkout", 10, start, IsolatedApp.T0.AddMinutes(-1), 1));
+        Assert.Null(ExportMetricsServiceResponse.Parser.ParseFrom(await other.Content.ReadAsByteArrayAsync()).PartialSuccess);
+        Assert.Equal(10, (await StoredAsync(app.App, "checkout")).Requests);
     }
 
     [SkippableFact]

@@ -4,23 +4,83 @@ using MonitorApp.Data;
 
 namespace MonitorApp.Telemetry.Otlp;
 
+/// <summary>What an export's points add to the rollups, and how many points were refused for a stream limit.</summary>
+public sealed record OtlpDeltas(IReadOnlyCollection<RollupDelta> Deltas, long Refused, string? Reason);
+
 /// <summary>
 /// Turns OTLP points into rollup deltas. A delta point counts as it is. A cumulative point counts what it adds to the last
 /// point of its stream (<see cref="OtlpStream"/>): the first one of a stream, or one with a later start (the sender
 /// restarted), counts whole; one no newer than the last, or with an earlier start, counts nothing (sent twice, or late);
-/// one whose counts went down (a reset without a new start) counts whole. Runs inside the rollup write's transaction; on
-/// PostgreSQL a transaction lock per stream makes two instances given points of one stream take turns, so each count is
-/// added once.
+/// one whose counts went down (a reset without a new start) counts whole. Runs inside the rollup write's transaction. The
+/// streams an export names are read in one query and written in one save; on PostgreSQL a transaction lock per service
+/// (not per stream: 100,000 streams filled the server's lock table) makes two instances given points of one service take
+/// turns, so each count is added once. New streams are limited per export and per service (<see cref="OtlpOptions"/>).
 /// </summary>
 public static class CumulativeDeltas
 {
-    public static async Task<IReadOnlyCollection<RollupDelta>> ToDeltasAsync(MonitorDbContext db, IReadOnlyList<OtlpPoint> points, DateTime now, CancellationToken cancellationToken)
+    public static async Task<OtlpDeltas> ToDeltasAsync(MonitorDbContext db, IReadOnlyList<OtlpPoint> points, DateTime now, OtlpOptions limits,
+        CancellationToken cancellationToken)
     {
+        var cumulative = points.Where(p => p.Cumulative).ToList();
+        var streams = new Dictionary<string, OtlpStream>(StringComparer.Ordinal);
+        var refusedStreams = new HashSet<string>(StringComparer.Ordinal);
+        string? reason = null;
+        if (cumulative.Count > 0)
+        {
+            // Services in name order, so two writers lock them in the same order (no deadlock).
+            var services = cumulative.Select(p => p.Service).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (db.Database.IsNpgsql())
+            {
+                foreach (var service in services)
+                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))", ["otlp-streams:" + service], cancellationToken);
+            }
+            var keys = cumulative.Select(p => p.StreamKey).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var chunk in keys.Chunk(5_000))
+            {
+                foreach (var stream in await db.Set<OtlpStream>().Where(s => chunk.Contains(s.Key)).ToListAsync(cancellationToken))
+                    streams[stream.Key] = stream;
+            }
+            var newStreams = cumulative.Where(p => !streams.ContainsKey(p.StreamKey)).GroupBy(p => p.StreamKey, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            if (newStreams.Count > 0)
+            {
+                var newServices = newStreams.Select(p => p.Service).Distinct(StringComparer.Ordinal).ToList();
+                var kept = await db.Set<OtlpStream>().Where(s => newServices.Contains(s.Service)).GroupBy(s => s.Service)
+                    .Select(g => new { Service = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Service, g => g.Count, StringComparer.Ordinal, cancellationToken);
+                var added = 0;
+                foreach (var point in newStreams)
+                {
+                    var ofService = kept.GetValueOrDefault(point.Service);
+                    if (added >= limits.MaxNewStreamsPerExport)
+                    {
+                        refusedStreams.Add(point.StreamKey);
+                        reason ??= $"at most {limits.MaxNewStreamsPerExport} new cumulative streams are started per export ({OtlpOptions.Key(nameof(OtlpOptions.MaxNewStreamsPerExport))}); the rest are taken when sent again";
+                        continue;
+                    }
+                    if (ofService >= limits.MaxStreamsPerService)
+                    {
+                        refusedStreams.Add(point.StreamKey);
+                        reason ??= $"service '{point.Service}' has {limits.MaxStreamsPerService} cumulative streams, the most kept ({OtlpOptions.Key(nameof(OtlpOptions.MaxStreamsPerService))}): fewer attribute combinations, or delta temporality";
+                        continue;
+                    }
+                    kept[point.Service] = ofService + 1;
+                    added++;
+                    var stream = new OtlpStream { Key = point.StreamKey, Service = point.Service, StartNanos = long.MinValue, TimeNanos = long.MinValue, Counts = "", UpdatedAt = now };
+                    streams[stream.Key] = stream;
+                    db.Add(stream);
+                }
+            }
+        }
+
         var cells = new Dictionary<(string Service, long Minute), (long Requests, long Errors5xx, long Errors4xx, long[] Buckets)>();
-        // Streams in key order, so two writers lock them in the same order (no deadlock).
+        long refused = 0;
         foreach (var point in points.OrderBy(p => p.StreamKey, StringComparer.Ordinal).ThenBy(p => p.TimeNanos))
         {
-            var counts = point.Cumulative ? await SinceLastAsync(db, point, now, cancellationToken) : point.Buckets;
+            if (point.Cumulative && refusedStreams.Contains(point.StreamKey))
+            {
+                refused++;
+                continue;
+            }
+            var counts = point.Cumulative ? SinceLast(streams[point.StreamKey], point, now) : point.Buckets;
             var requests = counts.Sum();
             if (requests == 0)
                 continue;
@@ -33,27 +93,23 @@ public static class CumulativeDeltas
                 cell.Item3 + (point.Status is >= 400 and < 500 ? requests : 0),
                 cell.Item4);
         }
-        return cells.Select(c => new RollupDelta(c.Key.Service, c.Key.Minute, c.Value.Requests, c.Value.Errors5xx, c.Value.Errors4xx, c.Value.Buckets)).ToList();
+        if (streams.Count > 0)
+            await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new OtlpDeltas(cells.Select(c => new RollupDelta(c.Key.Service, c.Key.Minute, c.Value.Requests, c.Value.Errors5xx, c.Value.Errors4xx, c.Value.Buckets)).ToList(),
+            refused, reason);
     }
 
-    private static async Task<long[]> SinceLastAsync(MonitorDbContext db, OtlpPoint point, DateTime now, CancellationToken cancellationToken)
+    /// <summary>What the point adds to its stream's last point, the stream then holding this point.</summary>
+    private static long[] SinceLast(OtlpStream stream, OtlpPoint point, DateTime now)
     {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))", [point.StreamKey], cancellationToken);
-        var stream = await db.Set<OtlpStream>().SingleOrDefaultAsync(s => s.Key == point.StreamKey, cancellationToken);
-        var counts = string.Join(",", point.Buckets.Select(b => b.ToString(CultureInfo.InvariantCulture)));
-        if (stream is null)
-        {
-            db.Add(new OtlpStream { Key = point.StreamKey, StartNanos = point.StartNanos, TimeNanos = point.TimeNanos, Counts = counts, UpdatedAt = now });
-            await db.SaveChangesAsync(cancellationToken);
-            return point.Buckets;
-        }
-        long[] delta;
-        if (point.StartNanos < stream.StartNanos || (point.StartNanos == stream.StartNanos && point.TimeNanos <= stream.TimeNanos))
+        var first = stream.Counts.Length == 0;
+        if (!first && (point.StartNanos < stream.StartNanos || (point.StartNanos == stream.StartNanos && point.TimeNanos <= stream.TimeNanos)))
             return new long[point.Buckets.Length]; // late, or sent twice
-        if (point.StartNanos > stream.StartNanos)
+        long[] delta;
+        if (first || point.StartNanos > stream.StartNanos)
         {
-            delta = point.Buckets; // the sender restarted: a new count
+            delta = point.Buckets; // a new stream, or the sender restarted: a new count
         }
         else
         {
@@ -64,9 +120,8 @@ public static class CumulativeDeltas
         }
         stream.StartNanos = point.StartNanos;
         stream.TimeNanos = point.TimeNanos;
-        stream.Counts = counts;
+        stream.Counts = string.Join(",", point.Buckets.Select(b => b.ToString(CultureInfo.InvariantCulture)));
         stream.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
         return delta;
     }
 }

@@ -45,7 +45,7 @@ public static class OtlpMetricsApi
     }
 
     private static async Task<IResult> ExportAsync(HttpContext context, MonitorDbContext db, TimeProvider time, IOptions<TelemetryOptions> options,
-        ServiceLimit limit, IngestionCounters counters, CancellationToken cancellationToken)
+        IOptions<OtlpOptions> otlpOptions, ServiceLimit limit, IngestionCounters counters, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -54,7 +54,16 @@ public static class OtlpMetricsApi
                 detail: $"Send OTLP as '{Protobuf}' or '{Json}'."));
         var json = mediaType == Json;
 
-        var body = await ReadBodyAsync(request, cancellationToken);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(request, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A body that says gzip but is not: the client's mistake, never a 500.
+            return Refused(counters, BadRequest(json, "body", $"is marked 'Content-Encoding: gzip' but does not unpack: {ex.Message}"));
+        }
         if (body is null)
             return Refused(counters, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
                 detail: $"At most {MaxBodyBytes} bytes are read, compressed or not: export more often."));
@@ -70,15 +79,32 @@ public static class OtlpMetricsApi
 
         var now = time.GetUtcNow();
         var read = OtlpHistograms.Read(export, EventTimeBounds.At(now, options.Value.RetentionDays));
-        var refusedServices = await RollupWriter.WriteAsync(db, ct => CumulativeDeltas.ToDeltasAsync(db, read.Points, now.UtcDateTime, ct), cancellationToken, limit);
+        var limits = otlpOptions.Value;
+        var points = read.Points;
+        long rejected = read.Rejected;
+        var reason = read.Reason;
+        if (points.Count > limits.MaxPointsPerExport)
+        {
+            rejected += points.Count - limits.MaxPointsPerExport;
+            reason ??= $"at most {limits.MaxPointsPerExport} data points are read per export ({OtlpOptions.Key(nameof(OtlpOptions.MaxPointsPerExport))}): export more often, or fewer attribute combinations";
+            points = points.GetRange(0, limits.MaxPointsPerExport);
+        }
+        OtlpDeltas? deltas = null;
+        var refusedServices = await RollupWriter.WriteAsync(db, async ct =>
+        {
+            deltas = await CumulativeDeltas.ToDeltasAsync(db, points, now.UtcDateTime, limits, ct);
+            return deltas.Deltas;
+        }, cancellationToken, limit);
         if (refusedServices.Count > 0)
             return Refused(counters, BadRequest(json, "resource.service.name",
                 $"would be a new service: at most {limit.Max} are kept (Telemetry:MaxServices). New in this export: {string.Join(", ", refusedServices.Select(n => $"'{n}'"))}."));
 
-        counters.Add("otlp-points", read.Points.Count);
+        rejected += deltas?.Refused ?? 0;
+        reason ??= deltas?.Reason;
+        counters.Add("otlp-points", points.Count - (deltas?.Refused ?? 0));
         var response = new ExportMetricsServiceResponse();
-        if (read.Rejected > 0)
-            response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = read.Rejected, ErrorMessage = read.Reason ?? "" };
+        if (rejected > 0)
+            response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = rejected, ErrorMessage = reason ?? "" };
         return json
             ? TypedResults.Text(JsonFormatter.Default.Format(response), Json)
             : TypedResults.Bytes(response.ToByteArray(), Protobuf);

@@ -12,6 +12,8 @@ public sealed class OtlpStream
 {
     /// <summary>SHA-256 (hex) of the stream's identity: the service, the resource's and the point's attributes.</summary>
     public required string Key { get; set; }
+    /// <summary>The stream's service (<c>service.name</c>), so streams can be counted per service (empty for streams kept before it was recorded).</summary>
+    public string Service { get; set; } = "";
     /// <summary>The stream's start (<c>start_time_unix_nano</c>): a sender that restarts starts a new count.</summary>
     public long StartNanos { get; set; }
     public long TimeNanos { get; set; }
@@ -29,5 +31,7 @@ internal sealed class OtlpStreamConfiguration : IEntityTypeConfiguration<OtlpStr
         builder.Property(s => s.Key).HasMaxLength(64);
         builder.Property(s => s.Counts).HasMaxLength(400);
         builder.HasIndex(s => s.UpdatedAt);
+        builder.Property(s => s.Service).HasMaxLength(DisplayNames.MaxLength).HasDefaultValue("");
+        builder.HasIndex(s => s.Service);
     }
 }

@@ -617,7 +617,44 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("MonitorApp.Auth.AppUser", b =>
+            modelBuilder.Entity("MonitorApp.Auth.SignInSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_active_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sign_in_sessions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sign_in_sessions_created_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sign_in_sessions_user_id");
+
+                    b.ToTable("sign_in_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text")
@@ -644,6 +681,10 @@ namespace MonitorApp.Data.Migrations.Postgres
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_disabled");
+
+                    b.Property<long?>("LastAuthenticatorStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_authenticator_step");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")
@@ -703,43 +744,6 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .HasDatabaseName("ix_users_normalized_user_name");
 
                     b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("MonitorApp.Auth.SignInSession", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("EndedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("ended_at");
-
-                    b.Property<DateTime>("LastActiveAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_active_at");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_sign_in_sessions");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_sign_in_sessions_created_at");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_sign_in_sessions_user_id");
-
-                    b.ToTable("sign_in_sessions", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.ExternalServices.ServiceCheck", b =>
@@ -1090,6 +1094,14 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .HasColumnType("character varying(400)")
                         .HasColumnName("counts");
 
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("")
+                        .HasColumnName("service");
+
                     b.Property<long>("StartNanos")
                         .HasColumnType("bigint")
                         .HasColumnName("start_nanos");
@@ -1104,6 +1116,9 @@ namespace MonitorApp.Data.Migrations.Postgres
 
                     b.HasKey("Key")
                         .HasName("pk_otlp_streams");
+
+                    b.HasIndex("Service")
+                        .HasDatabaseName("ix_otlp_streams_service");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_otlp_streams_updated_at");
@@ -1325,7 +1340,7 @@ namespace MonitorApp.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1335,7 +1350,7 @@ namespace MonitorApp.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1352,7 +1367,7 @@ namespace MonitorApp.Data.Migrations.Postgres
                         .IsRequired()
                         .HasConstraintName("fk_user_roles_roles_role_id");
 
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1362,7 +1377,7 @@ namespace MonitorApp.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

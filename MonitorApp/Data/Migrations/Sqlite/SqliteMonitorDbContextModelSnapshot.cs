@@ -594,7 +594,44 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("MonitorApp.Auth.AppUser", b =>
+            modelBuilder.Entity("MonitorApp.Auth.SignInSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_active_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sign_in_sessions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sign_in_sessions_created_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sign_in_sessions_user_id");
+
+                    b.ToTable("sign_in_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MonitorApp.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT")
@@ -621,6 +658,10 @@ namespace MonitorApp.Data.Migrations.Sqlite
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_disabled");
+
+                    b.Property<long?>("LastAuthenticatorStep")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_authenticator_step");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER")
@@ -680,43 +721,6 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_users_normalized_user_name");
 
                     b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("MonitorApp.Auth.SignInSession", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("EndedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ended_at");
-
-                    b.Property<DateTime>("LastActiveAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_active_at");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_sign_in_sessions");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_sign_in_sessions_created_at");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_sign_in_sessions_user_id");
-
-                    b.ToTable("sign_in_sessions", (string)null);
                 });
 
             modelBuilder.Entity("MonitorApp.ExternalServices.ServiceCheck", b =>
@@ -1061,6 +1065,14 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("counts");
 
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("")
+                        .HasColumnName("service");
+
                     b.Property<long>("StartNanos")
                         .HasColumnType("INTEGER")
                         .HasColumnName("start_nanos");
@@ -1075,6 +1087,9 @@ namespace MonitorApp.Data.Migrations.Sqlite
 
                     b.HasKey("Key")
                         .HasName("pk_otlp_streams");
+
+                    b.HasIndex("Service")
+                        .HasDatabaseName("ix_otlp_streams_service");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_otlp_streams_updated_at");
@@ -1292,7 +1307,7 @@ namespace MonitorApp.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1302,7 +1317,7 @@ namespace MonitorApp.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1319,7 +1334,7 @@ namespace MonitorApp.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasConstraintName("fk_user_roles_roles_role_id");
 
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1329,7 +1344,7 @@ namespace MonitorApp.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("MonitorApp.Auth.AppUser", null)
+                    b.HasOne("MonitorApp.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
