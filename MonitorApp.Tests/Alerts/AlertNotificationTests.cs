@@ -115,7 +115,13 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
     public async Task AReceiverThatIsDown_IsRetriedWithBackoff_ShowsAsFailing_ThenGetsItOnce()
     {
         await using var receiver = await AlertReceiver.StartAsync();
-        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver, new() { ["Alerts:Rules:error_rate_critical:For"] = "00:00:00" }));
+        // The webhook's URL holds credentials, as a receiver behind basic authentication needs.
+        var withCredentials = new Uri(receiver.BaseUrl);
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver, new()
+        {
+            ["Alerts:Rules:error_rate_critical:For"] = "00:00:00",
+            ["Alerts:Channels:hook:Url"] = $"http://hook-user:hook-s3cret@{withCredentials.Authority}{Webhook}",
+        }));
         receiver.Failing = true;
 
         await OutcomesAsync(app, ok: 80, errors: 20);
@@ -125,8 +131,17 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         var failures = (await app.GetJsonAsync("/api/admin/alerts")).GetProperty("delivery_failures");
         Assert.Equal(["chat", "hook"], failures.EnumerateArray().Select(f => f.GetProperty("channel").GetString()).Order());
         Assert.Contains("503", failures[0].GetProperty("last_error").GetString());
-        var cards = await MonitorAppFactory.ParseAsync(await (await app.App.CreateClientAsAsync(Roles.SystemMonitor)).GetAsync("/admin/dashboard"));
+        // Where it failed, as scheme://host:port: never the URL's user:password.
+        Assert.Contains($"http://{withCredentials.Host}:{withCredentials.Port} answered 503", failures.EnumerateArray().Single(f => f.GetProperty("channel").GetString() == "hook").GetProperty("last_error").GetString());
+        var cardsPage = await (await app.App.CreateClientAsAsync(Roles.SystemMonitor)).GetStringAsync("/admin/dashboard");
+        var cards = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(cardsPage);
         Assert.Contains("Notification to", cards.QuerySelector("#card-alerts .banner")!.TextContent);
+        foreach (var shown in new[] { failures.ToString(), cardsPage })
+        {
+            Assert.DoesNotContain("hook-s3cret", shown);
+            Assert.DoesNotContain("hook-user", shown);
+        }
+        Assert.DoesNotContain(await app.App.WithDbAsync(db => db.AlertDeliveryAttempts.Select(a => a.Error).ToListAsync()), e => e != null && e.Contains("s3cret"));
 
         app.Time.Advance(TimeSpan.FromSeconds(4));
         await DeliverAsync(app);

@@ -76,7 +76,7 @@ public sealed class ProviderServer : IAsyncDisposable
         app.MapGet("/malformed", () => Results.Text("{\"status\": {\"indicator\": \"none\"", "application/json"));
         app.MapGet("/switch", () => Results.StatusCode(server!.SwitchStatus));
         // Points at /needs-key by another name for this host, as a hijacked or misconfigured endpoint might.
-        app.MapGet("/redirect-to-key", (HttpRequest request) => Results.Redirect($"http://localhost:{request.Host.Port}/needs-key"));
+        app.MapGet("/redirect-to-key", (HttpRequest request) => Results.Redirect($"http://probe-user:probe-secret@localhost:{request.Host.Port}/needs-key?token=redirect-secret"));
         app.MapGet("/needs-key", (HttpRequest request) =>
             request.Headers["x-api-key"] == "test-key" ? Results.Ok() : Results.StatusCode(StatusCodes.Status401Unauthorized));
 

@@ -170,9 +170,11 @@ public sealed class AlertDelivery(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A channel's URL may hold a secret (user:password, a Slack hook's path): errors show scheme://host:port only.
+            var error = ex is OperationCanceledException ? $"no answer within {AttemptTimeout.TotalSeconds:0} s" : UrlRedaction.InText(ex.Message);
             logger.LogWarning("Notifying {Channel} of {Rule} {State} failed (attempt {Attempt}): {Error}",
-                notification.Channel, notification.Rule, notification.State, notification.Attempts + 1, ex.Message);
-            return (false, ex is OperationCanceledException ? $"no answer within {AttemptTimeout.TotalSeconds:0} s" : ex.Message);
+                notification.Channel, notification.Rule, notification.State, notification.Attempts + 1, error);
+            return (false, error);
         }
     }
 }

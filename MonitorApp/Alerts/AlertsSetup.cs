@@ -13,7 +13,9 @@ public static class AlertsSetup
         services.AddSingleton<IValidateOptions<AlertsOptions>, AlertsOptionsValidation>();
         // Receivers are the operator's own: no redirects followed (a URL with a secret in it is not passed on).
         services.AddHttpClient(AlertChannels.HttpClientName, c => c.Timeout = AlertDelivery.AttemptTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // The framework's request log names the full URL, a channel's secret with it; AlertDelivery logs each attempt itself.
+            .RemoveAllLoggers();
         services.AddSingleton<AlertChannels>();
         services.AddSingleton<AlertBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertBoard>());

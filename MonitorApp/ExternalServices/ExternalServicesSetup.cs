@@ -19,6 +19,8 @@ public static class ExternalServicesSetup
             })
             // Never follow a redirect: the configured headers (an API key) would go wherever the answer points.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // The framework's request log names the full URL (a key in its query with it); the prober records each check itself.
+            .RemoveAllLoggers()
             // A timeout and nothing else: a retry would turn an outage into a slow success and hide it.
             .AddResilienceHandler("probe", (pipeline, context) =>
                 pipeline.AddTimeout(TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<ExternalServicesOptions>>().Value.TimeoutSeconds)));

@@ -63,7 +63,7 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         }
         catch (HttpRequestException ex)
         {
-            return new ProbeOutcome(ServiceStatus.Down, null, $"request failed: {ex.Message}");
+            return new ProbeOutcome(ServiceStatus.Down, null, $"request failed: {UrlRedaction.InText(ex.Message)}");
         }
     }
 
@@ -100,7 +100,7 @@ public sealed class ServiceProbe(IHttpClientFactory clients, IOptions<ExternalSe
         var status = string.IsNullOrEmpty(response.ReasonPhrase) ? $"HTTP {(int)response.StatusCode}" : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         // Redirects are not followed (the probe's headers, an API key among them, must not reach another host): say where it pointed.
         return (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } target
-            ? $"{status} redirecting to {target} (not followed)"
+            ? $"{status} redirecting to {(target.IsAbsoluteUri ? UrlRedaction.Origin(target) : "a path on the same host")} (not followed)"
             : status;
     }
 

@@ -14,6 +14,6 @@ public sealed class WebhookChannel(HttpClient http, string url) : IAlertChannel
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync(url, content, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"{new Uri(url).GetLeftPart(UriPartial.Authority)} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new HttpRequestException($"{UrlRedaction.Origin(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}");
     }
 }
