@@ -44,6 +44,7 @@ public abstract class SignInTests(BrowserFixture fixture)
         var key = (await page.Locator("#mfa-key").TextContentAsync())!.Trim();
         // What the phone's app shows for the key (the test computes it as the app does).
         await page.GetByLabel("Code", new() { Exact = true }).FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByLabel("Current password").FillAsync(MonitorAppFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
         await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
         Assert.Empty(await BrowserFixture.CspViolationsAsync(page));

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MonitorApp.Auth;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
 
@@ -82,6 +83,92 @@ public sealed class KeyProtectionTests : IDisposable
         await using var encrypted = await AppProcess.StartAsync(settings);
         await encrypted.TerminateAsync(TimeSpan.FromSeconds(30));
         Assert.DoesNotContain("DataProtection:CertificatePath", encrypted.Output);
+    }
+
+    [SkippableFact]
+    public async Task WithACertificate_ADatabaseDumpShowsNoAuthenticatorKeyOrRecoveryCode_AndTheyStillSignIn()
+    {
+        var settings = WithCertificate(NewCertificate());
+        settings["RateLimits:SignInsPerAddressPerMinute"] = "100";
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Postgres, settings);
+        var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        var client = app.App.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        var (key, recovery) = await MfaTests.EnrolAsync(client, app);
+
+        var dump = await PgDumpAsync(app.Database.ConnectionString);
+        Assert.Contains(email, dump); // the dump is of this database
+        var plainKey = key.Replace(" ", "", StringComparison.Ordinal);
+        Assert.DoesNotContain(plainKey, dump, StringComparison.OrdinalIgnoreCase);
+        Assert.All(recovery, code => Assert.DoesNotContain(code, dump, StringComparison.OrdinalIgnoreCase));
+
+        // Still what signs in: the code from the phone, and a recovery code once.
+        var phone = app.App.CreateBrowserClient();
+        var first = await MonitorAppFactory.LoginAsync(phone, email, MonitorAppFactory.Password);
+        var form = await MonitorAppFactory.ParseAsync(await phone.GetAsync(first.Headers.Location));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await phone.SubmitFormAsync(form, "main form", new() { ["Code"] = Totp.Code(key, app.Time.GetUtcNow()) })).StatusCode);
+        var lost = app.App.CreateBrowserClient();
+        first = await MonitorAppFactory.LoginAsync(lost, email, MonitorAppFactory.Password);
+        form = await MonitorAppFactory.ParseAsync(await lost.GetAsync(first.Headers.Location));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await lost.SubmitFormAsync(form, "main form", new() { ["Code"] = recovery[3] })).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task SecretsAnEarlierBuildStoredInPlainText_AreConvertedAtStart_AndStillSignIn()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        const string key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        string email;
+        await using (var before = new MonitorAppFactory(database))
+        {
+            email = await before.CreateUserAsync(Roles.SystemMonitor);
+            await before.WithDbAsync(async db =>
+            {
+                var user = await db.Users.SingleAsync(u => u.Email == email);
+                user.TwoFactorEnabled = true;
+                // As Identity's own store wrote them: the key in base32, the codes joined by ';'.
+                db.Set<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>().AddRange(
+                    new() { UserId = user.Id, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = key },
+                    new() { UserId = user.Id, LoginProvider = "[AspNetUserStore]", Name = "RecoveryCodes", Value = "AAAAA-BBBBB;CCCCC-DDDDD" });
+                await db.SaveChangesAsync();
+            });
+        }
+
+        await using var after = new MonitorAppFactory(database, new Dictionary<string, string?> { ["RateLimits:SignInsPerAddressPerMinute"] = "100" });
+        await after.StartedAsync();
+        var stored = await after.WithDbAsync(db => db.Set<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>().AsNoTracking()
+            .Where(t => t.LoginProvider == "[AspNetUserStore]").ToDictionaryAsync(t => t.Name, t => t.Value!));
+        Assert.StartsWith("dp1:", stored["AuthenticatorKey"]);
+        Assert.DoesNotContain(key, stored["AuthenticatorKey"]);
+        Assert.DoesNotContain("AAAAA-BBBBB", stored["RecoveryCodes"]);
+        Assert.Equal(2, stored["RecoveryCodes"].Split(';').Length);
+
+        var client = after.CreateBrowserClient();
+        var first = await MonitorAppFactory.LoginAsync(client, email, MonitorAppFactory.Password);
+        var form = await MonitorAppFactory.ParseAsync(await client.GetAsync(first.Headers.Location));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await client.SubmitFormAsync(form, "main form", new() { ["Code"] = "CCCCC-DDDDD" })).StatusCode);
+        var phone = after.CreateBrowserClient();
+        first = await MonitorAppFactory.LoginAsync(phone, email, MonitorAppFactory.Password);
+        form = await MonitorAppFactory.ParseAsync(await phone.GetAsync(first.Headers.Location));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await phone.SubmitFormAsync(form, "main form", new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) })).StatusCode);
+    }
+
+    /// <summary>What <c>pg_dump</c> of the database writes, as an operator's backup would hold it.</summary>
+    private static async Task<string> PgDumpAsync(string connectionString)
+    {
+        var c = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        // Beside the server's initdb (which may be a link on PATH to the real folder).
+        var initdb = new FileInfo(Path.Combine(PostgresCluster.FindBinaries()!, "initdb"));
+        var pgDump = Path.Combine((initdb.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? initdb).DirectoryName!, "pg_dump");
+        var start = new System.Diagnostics.ProcessStartInfo(pgDump) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-h", c.Host!, "-p", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", c.Username!, "-d", c.Database! })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await errors);
+        return await output;
     }
 
     public void Dispose() => folder.Delete(recursive: true);

@@ -30,10 +30,18 @@ public sealed class MfaTests
         Assert.StartsWith("data:image/png;base64,", qr.Source); // drawn by the server: no script, allowed by the CSP
         Assert.Contains("written below", qr.AlternativeText);
 
-        var wrong = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = "000000" == Totp.Code(key, app.Time.GetUtcNow()) ? "111111" : "000000" });
+        var wrong = await client.SubmitFormAsync(page, "main form", new()
+        {
+            ["Code"] = "000000" == Totp.Code(key, app.Time.GetUtcNow()) ? "111111" : "000000",
+            ["CurrentPassword"] = MonitorAppFactory.Password,
+        });
         Assert.Contains("not right", (await MonitorAppFactory.ParseAsync(wrong)).QuerySelector("[role=alert]")!.TextContent);
 
-        var enrolled = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, app.Time.GetUtcNow()) });
+        // The right code without the current password binds nothing: a cookie left signed in is not enough.
+        var noPassword = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, app.Time.GetUtcNow()), ["CurrentPassword"] = "not-the-password" });
+        Assert.Equal(global::MonitorApp.Pages.Account.MfaModel.WrongPassword, (await MonitorAppFactory.ParseAsync(noPassword)).QuerySelector("[role=alert]")!.TextContent.Trim());
+
+        var enrolled = await client.SubmitFormAsync(page, "main form", new() { ["Code"] = Totp.Code(key, app.Time.GetUtcNow()), ["CurrentPassword"] = MonitorAppFactory.Password });
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         // The code that enrolled is spent: the next sign-in waits for the next one.
         app.Time.Advance(TimeSpan.FromSeconds(OneUseAuthenticatorCodes.StepSeconds));
@@ -80,6 +88,7 @@ public sealed class MfaTests
 
         var actions = await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Target == email).Select(e => e.Action + ":" + e.Outcome).ToListAsync());
         Assert.Contains($"{AuditActions.MfaEnrolled}:success", actions);
+        Assert.Contains($"{AuditActions.MfaEnrolled}:failure", actions); // the enrolment without the password
         Assert.Equal(2, actions.Count(a => a == $"{AuditActions.SignInFailed}:failure")); // the wrong code, the spent recovery code
     }
 

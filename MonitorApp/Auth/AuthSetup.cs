@@ -30,6 +30,8 @@ public static class AuthSetup
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<MonitorDbContext>()
+            // The authenticator key encrypted and recovery codes hashed at rest.
+            .AddUserStore<ProtectedSecretsUserStore>()
             .AddSignInManager<MonitorSignInManager>()
             .AddClaimsPrincipalFactory<MonitorClaimsFactory>()
             .AddPasswordValidator<PasswordRules>()
@@ -69,6 +71,7 @@ public static class AuthSetup
         services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddSingleton<RecentSignInChecks>();
         services.AddSingleton<IStartupSeed, RoleSeeder>();
+        services.AddSingleton<IStartupSeed, SecretsAtRestConversion>();
         services.AddSingleton<IRetentionTask, SignInSessionRetention>();
         services.AddSingleton<IClusterListener>(sp => sp.GetRequiredService<RecentlyVerifiedTokens>());
         services.AddSingleton<IClusterListener>(sp => sp.GetRequiredService<RecentSignInChecks>());

@@ -13,10 +13,17 @@ namespace MonitorApp.Pages.Account;
 /// are shown once.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Policies.Person)]
-public sealed class MfaModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin) : PageModel
+public sealed class MfaModel(UserManager<AppUser> users, MonitorSignInManager signIn, UserAdminService admin, SignInLimits limits,
+    Audit.RateLimitAudit rateLimitAudit, Audit.AuditLog audit) : PageModel
 {
+    public const string WrongPassword = "That is not your current password.";
+
     [BindProperty, Required, StringLength(7, MinimumLength = 6), Display(Name = "Code")]
     public string Code { get; set; } = "";
+
+    /// <summary>Asked again: a cookie left signed in on a shared computer must not be enough to bind someone else's phone.</summary>
+    [BindProperty, Required, StringLength(FieldLimits.Password), DataType(DataType.Password), Display(Name = "Current password")]
+    public string CurrentPassword { get; set; } = "";
 
     public bool Enabled { get; private set; }
     public bool Required { get; private set; }
@@ -39,6 +46,18 @@ public sealed class MfaModel(UserManager<AppUser> users, MonitorSignInManager si
             return Challenge();
         if (!ModelState.IsValid)
             return await ShowAsync(user);
+        // Limited as sign-in is: a stolen cookie must not guess the password here faster than on the sign-in page.
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email) is { } refusal)
+        {
+            await LoginModel.TooManyAsync(this, refusal, user.Email!, rateLimitAudit);
+            return await ShowAsync(user);
+        }
+        if (!await users.CheckPasswordAsync(user, CurrentPassword))
+        {
+            await audit.RecordAsync(Audit.AuditActions.MfaEnrolled, Audit.AuditActions.Failure, target: user.Email, detail: "wrong current password");
+            ModelState.AddModelError(nameof(CurrentPassword), WrongPassword);
+            return await ShowAsync(user);
+        }
         var codes = await admin.EnableMfaAsync(user, Code);
         if (codes is null)
         {
