@@ -68,6 +68,7 @@ public sealed class ProxyAndHeadersTests
             // Over HTTPS an unprefixed copy is ignored: a sibling subdomain or a plain-HTTP page could have planted it.
             var planted = cookie["__Host-".Length..];
             Assert.Equal(HttpStatusCode.Redirect, (await ThroughTlsProxyAsync(app, "/admin/dashboard", planted)).StatusCode);
+            Assert.DoesNotContain("Set Proxy:KnownProxies", app.Output); // a proxy is configured: nothing to warn of
         }
         finally
         {
@@ -89,6 +90,9 @@ public sealed class ProxyAndHeadersTests
             Assert.DoesNotContain("secure", antiforgery, StringComparison.OrdinalIgnoreCase);
             Assert.False(response.Headers.Contains("Strict-Transport-Security"));
             Assert.Contains("camera=()", response.Headers.GetValues("Permissions-Policy").Single());
+            // The failure mode is said once, loudly, naming the setting; /readyz stays a plain probe.
+            Assert.Single(app.Output.Split('\n'), line => line.Contains("Set Proxy:KnownProxies"));
+            Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/readyz")).StatusCode);
         }
         finally
         {
@@ -110,5 +114,22 @@ public sealed class ProxyAndHeadersTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public async Task WithoutHttpsOrATrustedProxy_ASuperAdminIsToldOnTheDashboard_AMonitorIsNot()
+    {
+        await using var database = await TestDatabase.CreateAsync(MonitorApp.Data.DatabaseProvider.Sqlite);
+        // In-process, outside Development, on no HTTPS endpoint (the test server listens nowhere).
+        await using (var exposed = new MonitorAppFactory(database))
+        {
+            var admin = await MonitorAppFactory.ParseAsync(await (await exposed.CreateClientAsAsync(MonitorApp.Auth.Roles.SuperAdmin)).GetAsync("/admin/dashboard"));
+            Assert.Contains("Set Proxy:KnownProxies", admin.QuerySelector("#deployment-warning[role=alert]")!.TextContent);
+            var monitor = await MonitorAppFactory.ParseAsync(await (await exposed.CreateClientAsAsync(MonitorApp.Auth.Roles.SystemMonitor)).GetAsync("/admin/dashboard"));
+            Assert.Null(monitor.QuerySelector("#deployment-warning"));
+        }
+        await using var behindProxy = new MonitorAppFactory(database, new Dictionary<string, string?> { ["Proxy:KnownNetworks:0"] = "10.0.0.0/8" });
+        var configured = await MonitorAppFactory.ParseAsync(await (await behindProxy.CreateClientAsAsync(MonitorApp.Auth.Roles.SuperAdmin)).GetAsync("/admin/dashboard"));
+        Assert.Null(configured.QuerySelector("#deployment-warning"));
     }
 }

@@ -35,6 +35,8 @@ public static class ProxySetup
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
         });
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddSingleton<ProxyExposure>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProxyExposure>());
         return services;
     }
 

@@ -19,7 +19,7 @@ namespace MonitorApp.Pages.Dashboard;
 [Authorize(Policy = Policies.Monitor)]
 [BackgroundRefresh(DashboardSetup.PollElementId)]
 [Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = CardsCachePolicy.Name)]
-public sealed class IndexModel(DashboardReader reader, IOptions<DashboardOptions> dashboard) : PageModel
+public sealed class IndexModel(DashboardReader reader, IOptions<DashboardOptions> dashboard, Web.ProxyExposure exposure) : PageModel
 {
     /// <summary>The error-rate chart's view, from the URL (<c>?range=24h|7d&amp;service=…</c>), so a link reproduces it.</summary>
     [BindProperty(Name = "range", SupportsGet = true)]
@@ -36,6 +36,9 @@ public sealed class IndexModel(DashboardReader reader, IOptions<DashboardOptions
     public bool Kiosk => KioskParameter is "1" or "true";
 
     public int RefreshSeconds => dashboard.Value.RefreshSeconds;
+
+    /// <summary>What the deployment gets wrong (shown to a SUPER_ADMIN): no HTTPS and no trusted proxy.</summary>
+    public string? DeploymentWarning => exposure.Warning;
 
     /// <summary>What this render shows; every card's model is built from it.</summary>
     public DashboardView View { get; private set; } = null!;
