@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using MonitorApp.Auth;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
 using MonitorApp.Web;
@@ -72,9 +74,10 @@ public sealed class DatabaseUnreachableTests
     }
 
     [SkippableFact]
-    public async Task SigningOut_WhileTheDatabaseIsUnreachable_StillEndsTheSignIn_ForACopiedCookieToo()
+    public async Task SigningOut_WhileTheDatabaseIsUnreachable_StillEndsTheSignIn_ForACopiedCookieToo_AndOnEveryInstanceOnceItIsBack()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-gone-");
+        var away = directory.FullName + "-away";
         var database = TestDatabase.Existing(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "monitor.db")};Pooling=False");
         await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, database: database);
         var cookie = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(MonitorApp.Auth.Roles.SystemMonitor));
@@ -82,7 +85,7 @@ public sealed class DatabaseUnreachableTests
         var first = await ManualCookies.GetAsync(owner, "/admin/dashboard", cookie);
         var antiforgery = ManualCookies.CookiesOf(first).Single(c => c.StartsWith("monitor.af=", StringComparison.Ordinal));
         var token = (await MonitorAppFactory.ParseAsync(first)).QuerySelector("form[action='/logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        directory.Delete(recursive: true);
+        Directory.Move(directory.FullName, away); // the database is gone for now
         app.Time.Advance(TimeSpan.FromSeconds(11)); // past the 10 seconds a check is trusted without asking
 
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/logout") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }) };
@@ -93,5 +96,16 @@ public sealed class DatabaseUnreachableTests
         var copied = await ManualCookies.GetAsync(ManualCookies.CreateClient(app.App), "/admin/dashboard", cookie);
         Assert.Equal(HttpStatusCode.Redirect, copied.StatusCode);
         Assert.Equal("/login", copied.Headers.Location!.AbsolutePath);
+
+        // The database comes back: the end is written (the next round of the writer), and another instance, which never
+        // heard of the sign-out, refuses the copied cookie too.
+        Directory.Move(away, directory.FullName);
+        await app.App.Services.GetRequiredService<MonitorApp.Auth.PendingSignOuts>().WriteDueAsync(CancellationToken.None);
+        Assert.NotNull(await app.App.WithDbAsync(db => db.SignInSessions.AsNoTracking().Select(s => s.EndedAt).SingleAsync()));
+        await using var other = new MonitorAppFactory(database, null, app.Time);
+        var elsewhere = await ManualCookies.GetAsync(ManualCookies.CreateClient(other), "/admin/dashboard", cookie);
+        Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
+        Assert.Equal("/login", elsewhere.Headers.Location!.AbsolutePath);
+        directory.Delete(recursive: true);
     }
 }

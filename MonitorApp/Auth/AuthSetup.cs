@@ -70,6 +70,8 @@ public static class AuthSetup
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddSingleton<RecentSignInChecks>();
+        services.AddSingleton<PendingSignOuts>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingSignOuts>());
         services.AddSingleton<IStartupSeed, RoleSeeder>();
         services.AddSingleton<IStartupSeed, SecretsAtRestConversion>();
         services.AddSingleton<IRetentionTask, SignInSessionRetention>();

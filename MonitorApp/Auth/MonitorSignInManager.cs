@@ -24,7 +24,8 @@ public sealed class MonitorSignInManager(
     TimeProvider time,
     RecentSignInChecks recent,
     ClusterNotifications cluster,
-    AuditLog audit)
+    AuditLog audit,
+    PendingSignOuts pendingSignOuts)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string? continuing;
@@ -84,6 +85,8 @@ public sealed class MonitorSignInManager(
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
         {
             Logger.LogWarning(ex, "Database unreachable: the sign-out of {User} ends the cookie here, and the session once the database answers", Context.User.Identity?.Name);
+            if (sessionId is not null && userId is not null)
+                pendingSignOuts.Add(sessionId, userId, time.GetUtcNow().UtcDateTime);
         }
         finally
         {
