@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MonitorApp.Alerts;
+using MonitorApp.Audit;
 using MonitorApp.Auth;
 using MonitorApp.Data;
 using MonitorApp.Tests.Infrastructure;
@@ -109,6 +110,42 @@ public abstract class AlertNotificationTests(DatabaseProvider provider)
         await PassAsync(app, TimeSpan.FromMinutes(2));
         await DeliverAsync(app);
         await AssertEachChannelGotAsync(receiver, "firing");
+    }
+
+    [SkippableFact]
+    public async Task ASuperAdmin_EndsASilenceEarly_AndCreatingAndEndingItAreInTheAuditTrail()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await using var app = await IsolatedApp.StartAsync(provider, Settings(receiver));
+        var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
+        var created = await admin.PostAsJsonAsync("/api/admin/alerts/silences", new { rule = AlertRules.ErrorRateCritical, duration_minutes = 120, comment = "migration window" });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Monitor.DeleteAsync($"/api/admin/alerts/silences/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/alerts/silences/{id}")).StatusCode);
+        var again = await admin.DeleteAsync($"/api/admin/alerts/silences/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, (await app.GetJsonAsync("/api/admin/alerts")).GetProperty("silences").GetArrayLength());
+
+        // Ended, it silences nothing: the incident is sent.
+        await OutcomesAsync(app, ok: 80, errors: 20);
+        await EvaluateAsync(app);
+        Assert.Contains("error_rate_critical silence ended", (await app.GetJsonAsync("/api/admin/events?hours=24")).GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("summary").GetString()));
+        await PassAsync(app, TimeSpan.FromMinutes(6));
+        await DeliverAsync(app);
+        await AssertEachChannelGotAsync(receiver, "firing");
+
+        var audited = await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AuditActions.SilenceCreated || e.Action == AuditActions.SilenceEnded).OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal([AuditActions.SilenceCreated, AuditActions.SilenceEnded], audited.Select(e => e.Action));
+        Assert.All(audited, e =>
+        {
+            Assert.StartsWith("super_admin-", e.Actor);
+            Assert.Equal(AlertRules.ErrorRateCritical, e.Target);
+        });
+        Assert.Contains("migration window", audited[0].Detail);
     }
 
     [SkippableFact]

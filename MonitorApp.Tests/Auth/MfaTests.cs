@@ -90,6 +90,9 @@ public sealed class MfaTests
         Assert.Contains($"{AuditActions.MfaEnrolled}:success", actions);
         Assert.Contains($"{AuditActions.MfaEnrolled}:failure", actions); // the enrolment without the password
         Assert.Equal(2, actions.Count(a => a == $"{AuditActions.SignInFailed}:failure")); // the wrong code, the spent recovery code
+        // A recovery-code sign-in says so (the phone may be lost), with how many codes are left.
+        Assert.Contains("password and recovery code (9 left)", await app.App.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Target == email && e.Action == AuditActions.SignIn).Select(e => e.Detail).ToListAsync()));
     }
 
     [SkippableFact]

@@ -52,6 +52,11 @@ public static class AlertsApi
             .WithSummary("Silence one rule (or, with `service`, one service's service_down) for `duration_minutes` with a `comment`: its alerts still show but notify nobody. SUPER_ADMIN.")
             .Accepts<SilenceRequest>("application/json")
             .ProducesValidationProblem();
+        group.MapDelete("/alerts/silences/{id:long}", EndSilenceAsync)
+            .RequireAuthorization(Policies.Silence)
+            .WithSummary("End an active silence now: its rule notifies again from the next evaluation. SUPER_ADMIN; audited.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -92,7 +97,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<Created<SilenceJson>, ValidationProblem, ProblemHttpResult>> SilenceAsync(
-        HttpRequest request, ClaimsPrincipal user, MonitorDbContext db, AlertBoard board, TimeProvider time, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, MonitorDbContext db, Audit.AuditLog audit, AlertBoard board, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<SilenceRequest>(request, 16 * 1024, ct);
         if (problem is not null)
@@ -100,8 +105,17 @@ public static class AlertsApi
         var errors = Silences.Validate(body!);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The silence was not created.");
-        var silence = await Silences.CreateAsync(db, body!, user.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime, ct);
+        var silence = await Silences.CreateAsync(db, audit, body!, user.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime, ct);
         await board.RefreshAsync(ct);
         return TypedResults.Created($"/api/admin/alerts/silences/{silence.Id}", ToJson(silence));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> EndSilenceAsync(long id, MonitorDbContext db, Audit.AuditLog audit, AlertBoard board,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (!await Silences.EndAsync(db, audit, id, time.GetUtcNow().UtcDateTime, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such silence", detail: $"No active silence has id {id}.");
+        await board.RefreshAsync(ct);
+        return TypedResults.NoContent();
     }
 }

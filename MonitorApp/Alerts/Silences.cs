@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using MonitorApp.Api;
@@ -46,8 +47,34 @@ public static class Silences
         return errors;
     }
 
-    /// <summary>Stores a silence that <see cref="Validate"/> accepted, with its timeline event.</summary>
-    public static async Task<Silence> CreateAsync(MonitorDbContext db, SilenceRequest request, string createdBy, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Stores a silence that <see cref="Validate"/> accepted, with its timeline event and its audit row, in one transaction.</summary>
+    public static Task<Silence> CreateAsync(MonitorDbContext db, Audit.AuditLog audit, SilenceRequest request, string createdBy, DateTime now, CancellationToken cancellationToken) =>
+        db.InOneTransactionAsync(async () =>
+        {
+            var silence = await CreateAsync(db, request, createdBy, now, cancellationToken);
+            await audit.RecordAsync(Audit.AuditActions.SilenceCreated, Audit.AuditActions.Success, target: silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}",
+                detail: $"until {silence.EndsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {silence.Comment}", cancellationToken: cancellationToken);
+            return silence;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Ends an active silence now (its end goes on the timeline at the next evaluation, as when it runs out), audited in the same
+    /// transaction; false when no silence with that id is active.
+    /// </summary>
+    public static Task<bool> EndAsync(MonitorDbContext db, Audit.AuditLog audit, long id, DateTime now, CancellationToken cancellationToken) =>
+        db.InOneTransactionAsync(async () =>
+        {
+            var silence = await db.Silences.SingleOrDefaultAsync(s => s.Id == id && s.EndsAt > now, cancellationToken);
+            if (silence is null)
+                return false;
+            silence.EndsAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.RecordAsync(Audit.AuditActions.SilenceEnded, Audit.AuditActions.Success, target: silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}",
+                detail: $"silence {id} ended early", cancellationToken: cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    private static async Task<Silence> CreateAsync(MonitorDbContext db, SilenceRequest request, string createdBy, DateTime now, CancellationToken cancellationToken)
     {
         var silence = new Silence
         {

@@ -17,9 +17,13 @@ public static class AuditActions
     public const string TokenCreated = "token_created";
     public const string TokenRevoked = "token_revoked";
     public const string RateLimited = "rate_limited";
+    public const string SilenceCreated = "silence_created";
+    /// <summary>A silence ended before its time by a SUPER_ADMIN.</summary>
+    public const string SilenceEnded = "silence_ended";
 
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignInFailed, LockedOut, SignOut, MfaEnrolled, MfaReset, PasswordChanged, UserAdded, RoleChanged, UserDisabled, TokenCreated, TokenRevoked, RateLimited];
+        [SignIn, SignInFailed, LockedOut, SignOut, MfaEnrolled, MfaReset, PasswordChanged, UserAdded, RoleChanged, UserDisabled, TokenCreated, TokenRevoked, RateLimited,
+            SilenceCreated, SilenceEnded];
 
     public const string Success = "success";
     public const string Failure = "failure";

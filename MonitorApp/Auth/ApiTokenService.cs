@@ -26,17 +26,20 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
             throw new AdminRefusal($"a token named '{name}' already exists", "name");
         var secret = ApiToken.NewSecret();
         var now = time.GetUtcNow().UtcDateTime;
-        db.ApiTokens.Add(new ApiToken
+        await db.InOneTransactionAsync(async () =>
         {
-            Name = name,
-            Role = role,
-            TokenHash = ApiToken.Hash(secret),
-            CreatedAt = now,
-            ExpiresAt = now + lifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(Audit.AuditActions.TokenCreated, Audit.AuditActions.Success, target: $"token:{name}",
-            detail: $"{role}, {(lifetime is { } l ? $"expires {now + l:yyyy-MM-dd HH:mm} UTC" : "never expires")}", cancellationToken: cancellationToken);
+            db.ApiTokens.Add(new ApiToken
+            {
+                Name = name,
+                Role = role,
+                TokenHash = ApiToken.Hash(secret),
+                CreatedAt = now,
+                ExpiresAt = now + lifetime,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.RecordAsync(Audit.AuditActions.TokenCreated, Audit.AuditActions.Success, target: $"token:{name}",
+                detail: $"{role}, {(lifetime is { } l ? $"expires {now + l:yyyy-MM-dd HH:mm} UTC" : "never expires")}", cancellationToken: cancellationToken);
+        }, cancellationToken);
         return secret;
     }
 
@@ -50,13 +53,16 @@ public sealed class ApiTokenService(MonitorDbContext db, TimeProvider time, Rece
     public async Task RevokeAsync(string name, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var revoked = await db.ApiTokens
-            .Where(t => t.Name == name && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-        if (revoked == 0)
-            throw new AdminRefusal($"no active token named '{name}'");
+        await db.InOneTransactionAsync(async () =>
+        {
+            var revoked = await db.ApiTokens
+                .Where(t => t.Name == name && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            if (revoked == 0)
+                throw new AdminRefusal($"no active token named '{name}'");
+            await cluster.NotifyAsync(db, RecentlyVerifiedTokens.ClusterTopic, name, cancellationToken);
+            await audit.RecordAsync(Audit.AuditActions.TokenRevoked, Audit.AuditActions.Success, target: $"token:{name}", cancellationToken: cancellationToken);
+        }, cancellationToken);
         recentlyVerified.ForgetName(name);
-        await cluster.NotifyAsync(db, RecentlyVerifiedTokens.ClusterTopic, name, cancellationToken);
-        await audit.RecordAsync(Audit.AuditActions.TokenRevoked, Audit.AuditActions.Success, target: $"token:{name}", cancellationToken: cancellationToken);
     }
 }

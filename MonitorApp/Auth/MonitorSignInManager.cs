@@ -29,6 +29,21 @@ public sealed class MonitorSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string? continuing;
+    private bool withRecoveryCode;
+
+    /// <summary>As Identity's, and the sign-in is audited as made with a recovery code (one fewer left; the phone may be lost).</summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        withRecoveryCode = true;
+        try
+        {
+            return await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        }
+        finally
+        {
+            withRecoveryCode = false;
+        }
+    }
 
     public override async Task<bool> CanSignInAsync(AppUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
 
@@ -42,7 +57,8 @@ public sealed class MonitorSignInManager(
             db.Add(new SignInSession { Id = sessionId, UserId = user.Id, CreatedAt = now, LastActiveAt = now });
             await db.SaveChangesAsync();
             await audit.RecordAsync(AuditActions.SignIn, AuditActions.Success, target: user.Email, actor: user.Email,
-                detail: additionalClaims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "password and authenticator" : "password");
+                detail: withRecoveryCode ? $"password and recovery code ({await UserManager.CountRecoveryCodesAsync(user)} left)"
+                    : additionalClaims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "password and authenticator" : "password");
         }
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims.Append(new Claim(SignInSession.Claim, sessionId)));
     }

@@ -27,9 +27,12 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
             throw new AdminRefusal($"a user with e-mail '{email}' already exists");
         var generated = string.IsNullOrEmpty(password) ? PasswordGenerator.New() : null;
         var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, MustChangePassword = generated is not null };
-        Check(await users.CreateAsync(user, password is { Length: > 0 } ? password : generated!), $"cannot add '{email}'");
-        Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
-        await audit.RecordAsync(AuditActions.UserAdded, AuditActions.Success, target: email, detail: role);
+        await db.InOneTransactionAsync(async () =>
+        {
+            Check(await users.CreateAsync(user, password is { Length: > 0 } ? password : generated!), $"cannot add '{email}'");
+            Check(await users.AddToRoleAsync(user, role), $"cannot give '{email}' the role {role}");
+            await audit.RecordAsync(AuditActions.UserAdded, AuditActions.Success, target: email, detail: role);
+        });
         return generated;
     }
 
@@ -63,13 +66,16 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
         var chosen = generated ?? password!;
         foreach (var validator in users.PasswordValidators)
             Check(await validator.ValidateAsync(users, user, chosen), "password rejected");
-        Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
-        user.MustChangePassword = generated is not null;
-        Check(await users.AddPasswordAsync(user, chosen), $"cannot set the password of '{email}'");
+        await db.InOneTransactionAsync(async () =>
+        {
+            Check(await users.RemovePasswordAsync(user), $"cannot reset the password of '{email}'");
+            user.MustChangePassword = generated is not null;
+            Check(await users.AddPasswordAsync(user, chosen), $"cannot set the password of '{email}'");
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: email, detail: generated is null ? "set by an administrator" : "generated; to be changed at the next sign-in");
+        });
         await ForgetSignInsAsync(user);
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: email, detail: generated is null ? "set by an administrator" : "generated; to be changed at the next sign-in");
         return generated;
     }
 
@@ -123,10 +129,14 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
         var digits = code.Replace(" ", "", StringComparison.Ordinal);
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
             return null;
-        Check(await users.SetTwoFactorEnabledAsync(user, true), "cannot turn on two-factor sign-in");
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        var codes = await db.InOneTransactionAsync(async () =>
+        {
+            Check(await users.SetTwoFactorEnabledAsync(user, true), "cannot turn on two-factor sign-in");
+            var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+            await audit.RecordAsync(AuditActions.MfaEnrolled, AuditActions.Success, target: user.Email);
+            return codes;
+        });
         await ForgetSignInsAsync(user);
-        await audit.RecordAsync(AuditActions.MfaEnrolled, AuditActions.Success, target: user.Email);
         return codes;
     }
 
@@ -134,12 +144,15 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
     public async Task ResetMfaAsync(string email)
     {
         var user = await FindAsync(email);
-        Check(await users.SetTwoFactorEnabledAsync(user, false), $"cannot reset the second factor of '{email}'");
-        Check(await users.ResetAuthenticatorKeyAsync(user), $"cannot reset the authenticator of '{email}'");
-        await users.SetAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes", null);
-        await users.UpdateSecurityStampAsync(user);
+        await db.InOneTransactionAsync(async () =>
+        {
+            Check(await users.SetTwoFactorEnabledAsync(user, false), $"cannot reset the second factor of '{email}'");
+            Check(await users.ResetAuthenticatorKeyAsync(user), $"cannot reset the authenticator of '{email}'");
+            await users.SetAuthenticationTokenAsync(user, ProtectedSecretsUserStore.StoreProvider, ProtectedSecretsUserStore.RecoveryCodesName, null);
+            await users.UpdateSecurityStampAsync(user);
+            await audit.RecordAsync(AuditActions.MfaReset, AuditActions.Success, target: email);
+        });
         await ForgetSignInsAsync(user);
-        await audit.RecordAsync(AuditActions.MfaReset, AuditActions.Success, target: email);
     }
 
     /// <summary>No sign-in any more, and current sign-ins end at their next request.</summary>

@@ -84,7 +84,7 @@ public sealed class DashboardReader(
             return errors;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MonitorDbContext>();
-        await Silences.CreateAsync(db, request, user.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime, cancellationToken);
+        await Silences.CreateAsync(db, scope.ServiceProvider.GetRequiredService<Audit.AuditLog>(), request, user.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime, cancellationToken);
         await alertBoard.RefreshAsync(cancellationToken);
         return errors;
     }
