@@ -109,7 +109,8 @@ public static class OpenApiSetup
         app.MapScalarApiReference(DocsPath, options => options
             .WithTitle("MonitorApp API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .DisableDefaultFonts());
+            .DisableDefaultFonts()
+            .WithNonce()); // a fresh nonce per response on its script tags; SecurityHeaders puts it in the CSP
 
     /// <summary><c>GET api/admin/metrics/error-rate</c> → <c>getAdminMetricsErrorRate</c>; <c>POST v1/metrics</c> → <c>postV1Metrics</c>.</summary>
     public static string OperationId(string method, string path)
