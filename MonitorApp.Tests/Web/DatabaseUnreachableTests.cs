@@ -108,4 +108,35 @@ public sealed class DatabaseUnreachableTests
         Assert.Equal("/login", elsewhere.Headers.Location!.AbsolutePath);
         directory.Delete(recursive: true);
     }
+
+    [SkippableFact]
+    public async Task ASignInOrTokenThisInstanceNeverChecked_Gets503WithRetryAfter_WhileTheDatabaseIsUnreachable()
+    {
+        var directory = Directory.CreateTempSubdirectory("monitor-gone-");
+        var away = directory.FullName + "-away";
+        var database = TestDatabase.Existing(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "monitor.db")};Pooling=False");
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, database: database);
+        var cookie = await ManualCookies.SignInAsync(app.App, await app.App.CreateUserAsync(Roles.SystemMonitor));
+        var token = await app.App.CreateTokenAsync(Roles.SystemMonitor);
+        // Another instance on the same database, which has seen neither.
+        await using var other = new MonitorAppFactory(database, null, app.Time);
+        _ = other.Server;
+        Directory.Move(directory.FullName, away);
+        try
+        {
+            var page = await ManualCookies.GetAsync(ManualCookies.CreateClient(other), "/admin/dashboard", cookie);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+            Assert.True(int.Parse(page.Headers.GetValues("Retry-After").Single()) > 0);
+            var api = other.CreateBrowserClient();
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var answer = await api.GetAsync("/api/admin/metrics/current");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+            Assert.True(int.Parse(answer.Headers.GetValues("Retry-After").Single()) > 0);
+        }
+        finally
+        {
+            Directory.Move(away, directory.FullName);
+        }
+        directory.Delete(recursive: true);
+    }
 }

@@ -14,7 +14,7 @@ namespace MonitorApp.Auth;
 /// read-only) has no idle timeout and lives <c>Auth:WallScreenLifetimeHours</c>. Unlike Identity's SecurityStampValidator with a zero
 /// interval, it neither rebuilds the principal nor re-issues the cookie on every dashboard poll. While the database is
 /// unreachable the cookie is kept (its timeouts still count), so operators can still see that the database is down, unless
-/// this instance saw it signed out or its user changed.
+/// this instance saw it signed out or its user changed; one this instance never checked gets 503 with Retry-After.
 /// </summary>
 public static class SignInRevalidation
 {
@@ -72,7 +72,7 @@ public static class SignInRevalidation
                 }
                 check = recent.Last(sessionId);
                 if (check is null)
-                    return;
+                    throw; // never checked here: nothing to go on, so 503 with Retry-After (DatabaseUnreachableHandler), not a guess
                 db = null;
             }
         }
@@ -106,6 +106,8 @@ public static class SignInRevalidation
     private static async Task RejectAsync(CookieValidatePrincipalContext context)
     {
         context.RejectPrincipal();
-        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        // A live stream re-checked mid-way has sent its headers: it ends instead of being told to drop the cookie.
+        if (!context.HttpContext.Response.HasStarted)
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
 }

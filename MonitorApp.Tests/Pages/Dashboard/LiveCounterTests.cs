@@ -42,6 +42,23 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
             return null;
         }
 
+        /// <summary>Whether the server ends the stream within <paramref name="within"/> (anything it sends first is skipped).</summary>
+        public async Task<bool> EndsWithinAsync(TimeSpan within)
+        {
+            using var timeout = new CancellationTokenSource(within);
+            try
+            {
+                while (await reader.ReadLineAsync(timeout.Token) is not null)
+                {
+                }
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
         public async Task<string?> NextCountAsync(TimeSpan within)
         {
             var deadline = Stopwatch.StartNew();
@@ -100,6 +117,32 @@ public abstract class LiveCounterTests(DatabaseProvider provider, ITestOutputHel
         await app.RefreshAsync();
 
         Assert.Equal("0", await events.NextCountAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [SkippableFact]
+    public async Task AViewerDisabledWhileWatching_StopsReceivingWithinHalfAMinute_AnotherGoesOn()
+    {
+        await using var app = await IsolatedApp.StartAsync(provider);
+        await app.PostSessionEventsAsync(Started("s-1"));
+        var leaver = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        var leaverClient = app.App.CreateBrowserClient();
+        await MonitorAppFactory.LoginAsync(leaverClient, leaver, MonitorAppFactory.Password);
+        var (leaverResponse, leaverEvents) = await OpenStreamAsync(leaverClient);
+        using var _ = leaverResponse;
+        var (stayerResponse, stayerEvents) = await OpenStreamAsync(await app.App.CreateClientAsAsync(Roles.SystemMonitor));
+        using var __ = stayerResponse;
+        Assert.Equal("1", await leaverEvents.NextCountAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("1", await stayerEvents.NextCountAsync(TimeSpan.FromSeconds(10)));
+
+        await using (var scope = app.App.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<UserAdminService>().DisableAsync(leaver);
+        // At the next check (the app's clock half a minute on), not at the stream's end ten minutes later.
+        app.Time.Advance(ViewerCheck.Every);
+        Assert.True(await leaverEvents.EndsWithinAsync(TimeSpan.FromSeconds(10)), "the disabled viewer's stream went on");
+
+        // The other viewer, checked too, is still fed.
+        await app.PostSessionEventsAsync(Started("s-2"));
+        Assert.Equal("2", await stayerEvents.NextCountAsync(TimeSpan.FromSeconds(10)));
     }
 
     [SkippableFact]

@@ -45,11 +45,11 @@ public static class DashboardSetup
     /// <summary>The live active-sessions counter as server-sent events: the count now, then each change (at most one a second).</summary>
     public static IEndpointRouteBuilder MapDashboardStream(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StreamPath, (LiveSessionCount live, IHostApplicationLifetime lifetime, HttpContext context) =>
+        app.MapGet(StreamPath, (LiveSessionCount live, IHostApplicationLifetime lifetime, TimeProvider time, HttpContext context) =>
             {
                 context.Response.Headers.CacheControl = "no-store";
                 context.Response.Headers["X-Accel-Buffering"] = "no";
-                return TypedResults.ServerSentEvents(StreamAsync(live, lifetime.ApplicationStopping, context.RequestAborted));
+                return TypedResults.ServerSentEvents(StreamAsync(live, context, time, lifetime.ApplicationStopping, context.RequestAborted));
             })
             .RequireAuthorization(Policies.Monitor)
             .WithMetadata(new BackgroundRefreshAttribute())
@@ -57,7 +57,8 @@ public static class DashboardSetup
         return app;
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(LiveSessionCount live, CancellationToken stopping, [EnumeratorCancellation] CancellationToken aborted = default)
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(LiveSessionCount live, HttpContext context, TimeProvider time, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken aborted = default)
     {
         // Ends with the request or with the app, so a shutdown never waits on open dashboards.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
@@ -65,9 +66,21 @@ public static class DashboardSetup
         var ct = linked.Token;
         using var subscription = live.Subscribe();
         yield return new SseItem<string>("", "keep-alive") { ReconnectionInterval = ReconnectAfter };
+        var checkedAt = time.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // Its viewer is asked after again every ViewerCheck.Every (by the app's clock): a disabled or signed-out user
+            // stops receiving counts within that, not at the stream's end.
+            var untilCheck = checkedAt + ViewerCheck.Every - time.GetUtcNow();
+            if (untilCheck <= TimeSpan.Zero)
+            {
+                if (!await ViewerCheck.StillAllowedAsync(context, Policies.Monitor))
+                    yield break;
+                checkedAt = time.GetUtcNow();
+                untilCheck = ViewerCheck.Every;
+            }
+            using var recheck = new CancellationTokenSource(untilCheck, time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, recheck.Token);
             wait.CancelAfter(KeepAlive);
             var ready = false;
             try
@@ -80,6 +93,8 @@ public static class DashboardSetup
             }
             if (ct.IsCancellationRequested)
                 yield break;
+            if (!ready && recheck.IsCancellationRequested)
+                continue; // time to ask after the viewer again
             if (!ready)
             {
                 yield return new SseItem<string>("", "keep-alive");
