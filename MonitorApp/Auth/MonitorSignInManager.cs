@@ -54,8 +54,12 @@ public sealed class MonitorSignInManager(
         {
             var now = time.GetUtcNow().UtcDateTime;
             sessionId = SignInSession.NewId();
+            var generation = recent.Generation;
             db.Add(new SignInSession { Id = sessionId, UserId = user.Id, CreatedAt = now, LastActiveAt = now });
             await db.SaveChangesAsync();
+            // Made here, so known here: an outage right after signing in does not turn this sign-in away as never checked.
+            if (user.SecurityStamp is { } stamp)
+                recent.Remember(sessionId, new SessionCheck(user.Id, stamp, now, now, now), generation);
             await audit.RecordAsync(AuditActions.SignIn, AuditActions.Success, target: user.Email, actor: user.Email,
                 detail: withRecoveryCode ? $"password and recovery code ({await UserManager.CountRecoveryCodesAsync(user)} left)"
                     : additionalClaims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "password and authenticator" : "password");
