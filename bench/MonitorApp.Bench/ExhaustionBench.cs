@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using MonitorApp.Auth;
+using MonitorApp.Data;
+using MonitorApp.Telemetry.Otlp.Proto;
+using MonitorApp.Tests.Infrastructure;
+using Npgsql;
+
+namespace MonitorApp.Bench;
+
+/// <summary>
+/// Issue 28's two exhaustion scenarios against the published app on PostgreSQL, as an attacker would send them:
+/// (1) sign-in attempts with 1 MB e-mails from as many client addresses (<c>X-Forwarded-For</c> from a configured known
+/// proxy), resident memory before and after; (2) one OTLP export of 100,000 minimal single-bucket cumulative points and one
+/// of 15,000 points shaped as the SDKs send them: the answer's time, the server's lock table at its fullest while it runs,
+/// and <c>/api/admin/metrics/current</c> answering meanwhile.
+/// </summary>
+internal static class ExhaustionBench
+{
+    public const string StartMarker = "<!-- exhaustion (issue 28): written by `bench -- --exhaustion` -->";
+    public const string EndMarker = "<!-- /exhaustion -->";
+
+    public static async Task<string> RunAsync(string publishedDll, bool smoke)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var environment = AppProcess.ProductionSettings(DatabaseProvider.Postgres, database.ConnectionString + ";Maximum Pool Size=40");
+        environment["Logging__LogLevel__Default"] = "Warning";
+        environment["Proxy__KnownProxies__0"] = "127.0.0.1";
+        environment["RateLimits__IngestPerTokenPerMinute"] = "1000000";
+        var (migrated, _, migrateErrors) = await AppProcess.RunAsync(environment, publishedDll, "db", "migrate");
+        if (migrated != 0)
+            throw new InvalidOperationException("db migrate failed: " + migrateErrors);
+        var readToken = await AppProcess.CreateTokenAsync(environment, publishedDll, $"bench-read-{Guid.NewGuid():N}", Roles.SystemMonitor);
+        var ingestToken = await AppProcess.CreateTokenAsync(environment, publishedDll, $"bench-ingest-{Guid.NewGuid():N}", Roles.Ingest);
+        await using var app = await AppProcess.StartAsync(environment, publishedDll);
+
+        var report = new StringBuilder();
+        report.AppendLine(StartMarker);
+        report.AppendLine("## Exhaustion (issue 28): published app, PostgreSQL, one run");
+        report.AppendLine();
+        await SignInFloodAsync(app, smoke ? 500 : 10_000, report);
+        await OtlpExportsAsync(app, database, readToken, ingestToken, smoke, report);
+        report.AppendLine(EndMarker);
+        return report.ToString();
+    }
+
+    private static async Task SignInFloodAsync(AppProcess app, int attempts, StringBuilder report)
+    {
+        // The form's antiforgery pair, as a scripted attacker fetches it once and reuses it.
+        var jar = new CookieContainer();
+        using var client = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false } })
+        {
+            BaseAddress = new Uri(app.BaseUrl),
+        };
+        var form = await MonitorAppFactory.ParseAsync(await client.GetAsync("/login"));
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        for (var i = 0; i < 20; i++)
+            await client.GetAsync("/login"); // warm
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = app.ResidentBytes();
+        var email = new string('a', 1024 * 1024) + "@example.test";
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < attempts)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
+                {
+                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["Input.Email"] = email, ["Input.Password"] = "guess-guess-guess", ["__RequestVerificationToken"] = token,
+                    }),
+                };
+                request.Headers.Add("X-Forwarded-For", $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}");
+                using var response = await client.SendAsync(request);
+                lock (statuses)
+                    statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        await Task.Delay(HttpBench.Settle(attempts < 1000));
+        var after = app.ResidentBytes();
+        report.AppendLine($"**Sign-in flood**: {attempts:N0} attempts with 1 MB e-mails from {attempts:N0} client addresses (8 at a time, {seconds:F1} s; answers " +
+            string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(int)s.Key}×{s.Value:N0}")) + ").");
+        report.AppendLine();
+        report.AppendLine("| resident memory before | after | growth | target |");
+        report.AppendLine("|---|---|---|---|");
+        report.AppendLine($"| {Mb(before)} | {Mb(after)} | {Mb(after - before)} | ≤ 50 MB {(after - before <= 50L * 1024 * 1024 ? "✓" : "✗")} |");
+        report.AppendLine();
+    }
+
+    private static async Task OtlpExportsAsync(AppProcess app, TestDatabase database, string readToken, string ingestToken, bool smoke, StringBuilder report)
+    {
+        using var ingest = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
+        using var reader = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", readToken);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        long slots;
+        await using (var command = new NpgsqlCommand(
+            "SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)", connection))
+            slots = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+
+        report.AppendLine($"**OTLP exports** (the server's lock table: {slots:N0} slots):");
+        report.AppendLine();
+        report.AppendLine("| export | points | answered in | rejected (partial_success) | lock table at its fullest | `/current` during it: answers, slowest | targets |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (name, export) in new[]
+        {
+            ("minimal single-bucket cumulative", Minimal(smoke ? 20_000 : 100_000, now)),
+            ("as the SDKs send them (15 buckets, route/method/status)", SdkShaped(smoke ? 3_000 : 15_000, now)),
+            ("the same, as many as fit the 4 MiB body", SdkShaped(smoke ? 2_000 : 9_000, now)),
+        })
+        {
+            var bytes = export.ToByteArray();
+            using var stop = new CancellationTokenSource();
+            var peakLocks = 0L;
+            var locks = Task.Run(async () =>
+            {
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_locks", connection);
+                while (!stop.IsCancellationRequested)
+                {
+                    peakLocks = Math.Max(peakLocks, Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+                    await Task.Delay(20);
+                }
+            });
+            var (answers, slowestMs) = (0, 0.0);
+            var current = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var one = Stopwatch.StartNew();
+                    using var response = await reader.GetAsync("/api/admin/metrics/current");
+                    if (response.IsSuccessStatusCode)
+                        answers++;
+                    slowestMs = Math.Max(slowestMs, one.Elapsed.TotalMilliseconds);
+                    await Task.Delay(50);
+                }
+            });
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+            var watch = Stopwatch.StartNew();
+            using var answer = await ingest.PostAsync("/v1/metrics", content);
+            var took = watch.Elapsed.TotalSeconds;
+            await stop.CancelAsync();
+            await Task.WhenAll(locks, current);
+            var points = export.ResourceMetrics.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Sum(m => m.Histogram.DataPoints.Count)));
+            string rejected;
+            if (answer.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+                rejected = "all: 413, over the body limit";
+            else if (answer.IsSuccessStatusCode)
+                rejected = (ExportMetricsServiceResponse.Parser.ParseFrom(await answer.Content.ReadAsByteArrayAsync()).PartialSuccess?.RejectedDataPoints ?? 0).ToString("N0", CultureInfo.InvariantCulture);
+            else
+                throw new InvalidOperationException($"the export was answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            var share = (double)peakLocks / slots;
+            report.AppendLine($"| {name} | {points:N0} ({bytes.Length / 1024.0 / 1024:F1} MiB) | {took:F2} s | {rejected} | {peakLocks:N0} ({share:P1}) | {answers}, {slowestMs:F0} ms | " +
+                $"< 2 s {(took < 2 ? "✓" : "✗")}, ≤ 10 % {(share <= 0.10 ? "✓" : "✗")}, answering {(answers > 0 ? "✓" : "✗")} |");
+        }
+        report.AppendLine();
+    }
+
+    /// <summary>Cumulative points with one bucket and one unique attribute each: the smallest a point can be.</summary>
+    private static ExportMetricsServiceRequest Minimal(int points, DateTimeOffset now)
+    {
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
+        for (var i = 0; i < points; i++)
+        {
+            var point = new HistogramDataPoint { TimeUnixNano = Nanos(now.AddSeconds(-1)) };
+            point.Attributes.Add(new KeyValue { Key = "u", Value = new AnyValue { IntValue = i } });
+            point.BucketCounts.Add(1);
+            histogram.DataPoints.Add(point);
+        }
+        return Request("flood", histogram);
+    }
+
+    /// <summary>Points as OpenTelemetry's ASP.NET Core instrumentation exports them: the recommended bounds, route, method, status.</summary>
+    private static ExportMetricsServiceRequest SdkShaped(int points, DateTimeOffset now)
+    {
+        double[] bounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
+        string[] methods = ["GET", "POST", "PUT", "DELETE"];
+        int[] statuses = [200, 201, 204, 400, 404, 500];
+        for (var i = 0; i < points; i++)
+        {
+            var point = new HistogramDataPoint { StartTimeUnixNano = Nanos(now.AddMinutes(-5)), TimeUnixNano = Nanos(now.AddSeconds(-1)), Count = 15, Sum = 1.5 };
+            point.Attributes.Add(new KeyValue { Key = "http.route", Value = new AnyValue { StringValue = $"/api/things/{i / 24}/{{id}}" } });
+            point.Attributes.Add(new KeyValue { Key = "http.request.method", Value = new AnyValue { StringValue = methods[i % 4] } });
+            point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = statuses[i / 4 % 6] } });
+            point.Attributes.Add(new KeyValue { Key = "url.scheme", Value = new AnyValue { StringValue = "https" } });
+            point.Attributes.Add(new KeyValue { Key = "network.protocol.version", Value = new AnyValue { StringValue = "1.1" } });
+            point.ExplicitBounds.Add(bounds);
+            point.BucketCounts.Add(Enumerable.Repeat(1UL, bounds.Length + 1));
+            histogram.DataPoints.Add(point);
+        }
+        return Request("sdk-shaped", histogram);
+    }
+
+    private static ExportMetricsServiceRequest Request(string service, Histogram histogram)
+    {
+        var scope = new ScopeMetrics { Scope = new InstrumentationScope { Name = "Microsoft.AspNetCore.Hosting" } };
+        scope.Metrics.Add(new Metric { Name = "http.server.request.duration", Unit = "s", Histogram = histogram });
+        var resource = new ResourceMetrics { Resource = new Resource() };
+        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
+        resource.ScopeMetrics.Add(scope);
+        var request = new ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(resource);
+        return request;
+    }
+
+    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private static string Mb(long bytes) => $"{bytes / 1024.0 / 1024:F0} MB";
+
+    /// <summary>Puts the section into the file between its markers (appended the first time), leaving the rest as it was.</summary>
+    public static async Task WriteSectionAsync(string path, string section)
+    {
+        var text = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+        text = start >= 0 && end > start
+            ? text[..start] + section.TrimEnd() + text[(end + EndMarker.Length)..]
+            : text.TrimEnd() + "\n\n" + section;
+        await File.WriteAllTextAsync(path, text.TrimEnd() + "\n");
+    }
+}
