@@ -31,6 +31,39 @@ public sealed record FuzzBody(string Json, Damage Damage, double Where, string C
     public override string ToString() => $"{Damage}@{Where:F2} {ContentType} {(Json.Length > 600 ? Json[..600] + $"… ({Json.Length} chars)" : Json)}";
 }
 
+/// <summary>
+/// A generated OTLP export: the message, how it is encoded and compressed, and what is done to its bytes. A trusted export
+/// is intact and well formed (delta points of <see cref="FuzzInputs.TrustedService"/>): it must be taken whole.
+/// </summary>
+public sealed record OtlpFuzz(Google.Protobuf.IMessage Request, bool Json, bool Gzip, Damage Damage, double Where, string ContentType, bool Trusted, long TrustedCount)
+{
+    public byte[] Bytes()
+    {
+        var bytes = Json ? Encoding.UTF8.GetBytes(Google.Protobuf.JsonFormatter.Default.Format(Request)) : Google.Protobuf.MessageExtensions.ToByteArray(Request);
+        var at = (int)(Where * bytes.Length);
+        bytes = Damage switch
+        {
+            Damage.Truncated => bytes[..at],
+            Damage.InvalidUtf8 => [.. bytes[..at], 0xC3, 0x28, 0xFF, .. bytes[at..]],
+            Damage.Empty => [],
+            Damage.NotJson => [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff, 0x07, .. bytes[..Math.Min(bytes.Length, 64)]], // gzip's header, then no deflate stream
+            _ => bytes,
+        };
+        if (!Gzip || Damage == Damage.NotJson)
+            return bytes;
+        using var packed = new MemoryStream();
+        using (var zip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            zip.Write(bytes);
+        return packed.ToArray();
+    }
+
+    public override string ToString()
+    {
+        var text = Google.Protobuf.JsonFormatter.Default.Format(Request);
+        return $"{(Json ? "json" : "protobuf")}{(Gzip ? "+gzip" : "")} {Damage}@{Where:F2} {ContentType} {(text.Length > 600 ? text[..600] + "…" : text)}";
+    }
+}
+
 /// <summary>Generators of hostile input for the ingestion routes, the sign-in form and query parameters.</summary>
 public static class FuzzInputs
 {
@@ -81,19 +114,35 @@ public static class FuzzInputs
             return Obj(list);
         });
 
-    private static readonly Gen<(string, string?)[]> SessionEvent =
-        Gen.Select(Gen.Int[0, 5], Gen.OneOf("started", "heartbeat", "quality", "ended", "STARTED", "stats", ""), Field(Instant),
-            Field(Text.Select(Json)), Field(Gen.OneOf("daily_co", "livekit", "beyond_presence", "other", "zoom", "").Select(Json)),
-            Field(Gen.OneOf("excellent", "good", "fair", "poor", "great", "").Select(Json)), Gen.Bool,
-            (session, type, at, category, provider, quality, giveAll) => new (string, string?)[]
+    /// <summary>A session id: mostly one of a few (so events meet their session), sometimes with hostile text after the request's prefix.</summary>
+    private static readonly Gen<string> SessionId = Gen.Frequency(
+        (6, Gen.Int[0, 5].Select(session => Json($"{{ID}}-{session}"))),
+        (1, Text.Where(t => t.Length < 2_000).Select(t => Json("{ID}-" + t))));
+
+    /// <summary>A stats window's measurements: mostly plausible, sometimes anything.</summary>
+    private static readonly Gen<(string, string?)[]> StatsFields =
+        Gen.Select(Field(Gen.OneOf("send", "receive", "up", "").Select(Json)), Field(Gen.OneOf("audio", "video", "screen", "").Select(Json)),
+            Field(Gen.OneOf("10", "5", "0", "301", "-1", "1.5")), Field(Gen.OneOf("0", "2.5", "100", "101", "-1", "1e400")),
+            Field(Gen.OneOf("40", "0", "-5", "100000", "NaN")), Field(Gen.OneOf("5", "0", "-1", "3000")), Field(Gen.OneOf("true", "false", "1")),
+            (direction, kind, window, loss, rtt, jitter, relay) => new (string, string?)[]
             {
-                ("session_id", Json($"{{ID}}-{session}")),
+                ("direction", direction), ("kind", kind), ("window_seconds", window), ("packet_loss_pct", loss), ("rtt_ms", rtt),
+                ("jitter_ms", jitter), ("relay", relay),
+            });
+
+    private static readonly Gen<(string, string?)[]> SessionEvent =
+        Gen.Select(SessionId, Gen.OneOf("started", "heartbeat", "quality", "ended", "STARTED", "stats", ""), Field(Instant),
+            Field(Text.Select(Json)), Field(Gen.OneOf("daily_co", "livekit", "beyond_presence", "other", "zoom", "").Select(Json)),
+            Field(Gen.OneOf("excellent", "good", "fair", "poor", "great", "").Select(Json)), Gen.Bool, StatsFields,
+            (session, type, at, category, provider, quality, giveAll, stats) => new (string, string?)[]
+            {
+                ("session_id", session),
                 ("type", Json(type)),
                 ("at", at),
                 ("category", type == "started" || giveAll ? category : null),
                 ("provider", type == "started" || giveAll ? provider : null),
                 ("quality", type == "quality" || giveAll ? quality : null),
-            });
+            }.Concat(type == "stats" || giveAll ? stats : []).ToArray());
 
     private static readonly Gen<(string, string?)[]> RequestOutcome =
         Gen.Select(Field(Gen.OneOf("platform-api", "web", "worker", "billing").Select(Json)), Field(Instant),
@@ -168,4 +217,86 @@ public static class FuzzInputs
     private static string Escape(string text) =>
         string.Concat(Encoding.UTF8.GetBytes(text).Select(b => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~'
             ? ((char)b).ToString() : $"%{b:X2}"));
+
+    /// <summary>The one service whose exports are generated well formed, so what is stored for it can be checked exactly.</summary>
+    public const string TrustedService = "fuzz-trusted";
+
+    private static readonly double[] RecommendedBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private static MonitorApp.Telemetry.Otlp.Proto.ExportMetricsServiceRequest Export(string service, int temporality, string unit,
+        IEnumerable<MonitorApp.Telemetry.Otlp.Proto.HistogramDataPoint> points, string metric = "http.server.request.duration")
+    {
+        var histogram = new MonitorApp.Telemetry.Otlp.Proto.Histogram { AggregationTemporality = (MonitorApp.Telemetry.Otlp.Proto.AggregationTemporality)temporality };
+        histogram.DataPoints.Add(points);
+        var scope = new MonitorApp.Telemetry.Otlp.Proto.ScopeMetrics { Scope = new MonitorApp.Telemetry.Otlp.Proto.InstrumentationScope { Name = "fuzz" } };
+        scope.Metrics.Add(new MonitorApp.Telemetry.Otlp.Proto.Metric { Name = metric, Unit = unit, Histogram = histogram });
+        var resource = new MonitorApp.Telemetry.Otlp.Proto.ResourceMetrics { Resource = new MonitorApp.Telemetry.Otlp.Proto.Resource() };
+        resource.Resource.Attributes.Add(new MonitorApp.Telemetry.Otlp.Proto.KeyValue { Key = "service.name", Value = new MonitorApp.Telemetry.Otlp.Proto.AnyValue { StringValue = service } });
+        resource.ScopeMetrics.Add(scope);
+        var request = new MonitorApp.Telemetry.Otlp.Proto.ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(resource);
+        return request;
+    }
+
+    /// <summary>Text a protobuf string can carry (half a surrogate pair becomes U+FFFD, as any encoder makes it; broken bytes are a damage of their own).</summary>
+    private static string Encodable(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
+
+    private static readonly Gen<(bool Json, bool Gzip)> Encoding2 = Gen.Select(Gen.Bool, Gen.Bool);
+
+    /// <summary>Well-formed delta points a service would send: recommended bounds, counts, a minute within the last hour, a status.</summary>
+    private static readonly Gen<OtlpFuzz> TrustedExports =
+        Gen.Select(Gen.Select(Gen.Int[0, 1000].Array[15], Gen.Int[-59, -1], Gen.OneOf(200, 201, 404, 500, 503)).Array[1, 5], Encoding2,
+            (points, encoding) =>
+            {
+                var request = Export(TrustedService, 1, "s", points.Select(p =>
+                {
+                    var (counts, minute, status) = p;
+                    var at = T0.AddMinutes(minute);
+                    var point = new MonitorApp.Telemetry.Otlp.Proto.HistogramDataPoint { StartTimeUnixNano = Nanos(at.AddMinutes(-1)), TimeUnixNano = Nanos(at), Count = (ulong)counts.Sum() };
+                    point.Attributes.Add(new MonitorApp.Telemetry.Otlp.Proto.KeyValue { Key = "http.response.status_code", Value = new MonitorApp.Telemetry.Otlp.Proto.AnyValue { IntValue = status } });
+                    point.ExplicitBounds.Add(RecommendedBounds);
+                    point.BucketCounts.Add(counts.Select(c => (ulong)c));
+                    return point;
+                }));
+                return new OtlpFuzz(request, encoding.Json, encoding.Gzip, Damage.None, 0, encoding.Json ? "application/json" : "application/x-protobuf",
+                    Trusted: true, points.Sum(p => (long)p.Item1.Sum()));
+            });
+
+    private static readonly Gen<ulong> Count = Gen.Frequency((6, Gen.ULong[0, 1000]), (1, Gen.OneOf(ulong.MaxValue, (ulong)long.MaxValue, (ulong)long.MaxValue / 2 + 1)));
+
+    private static readonly Gen<ulong> Time = Gen.Frequency(
+        (5, Gen.Int[-60 * 24 * 40, 10].Select(m => Nanos(T0.AddMinutes(m)))),
+        (1, Gen.OneOf(0UL, ulong.MaxValue, (ulong)long.MaxValue, 1UL)));
+
+    private static readonly Gen<MonitorApp.Telemetry.Otlp.Proto.AnyValue> Attribute = Gen.Frequency(
+        (3, Gen.Int[-2000, 2000].Select(v => new MonitorApp.Telemetry.Otlp.Proto.AnyValue { IntValue = v })),
+        (2, Text.Where(t => t.Length < 500).Select(t => new MonitorApp.Telemetry.Otlp.Proto.AnyValue { StringValue = Encodable(t) })),
+        (1, Gen.Bool.Select(b => new MonitorApp.Telemetry.Otlp.Proto.AnyValue { BoolValue = b })),
+        (1, Gen.Double.Select(d => new MonitorApp.Telemetry.Otlp.Proto.AnyValue { DoubleValue = d })));
+
+    private static readonly Gen<MonitorApp.Telemetry.Otlp.Proto.HistogramDataPoint> HostilePoint =
+        Gen.Select(Time, Time, Count.Array[0, 17], Gen.Frequency((4, Gen.Const(RecommendedBounds)), (1, Gen.Double.Array[0, 16])), Attribute, Gen.Bool,
+            (start, time, counts, bounds, status, withStatus) =>
+            {
+                var point = new MonitorApp.Telemetry.Otlp.Proto.HistogramDataPoint { StartTimeUnixNano = start, TimeUnixNano = time };
+                point.BucketCounts.Add(counts);
+                point.ExplicitBounds.Add(bounds);
+                if (withStatus)
+                    point.Attributes.Add(new MonitorApp.Telemetry.Otlp.Proto.KeyValue { Key = "http.response.status_code", Value = status });
+                return point;
+            });
+
+    /// <summary>Exports every way a sender gets them wrong, in either encoding, gzip or not, cut short or otherwise broken.</summary>
+    private static readonly Gen<OtlpFuzz> HostileExports =
+        Gen.Select(Text.Where(t => t.Length < 500 && t != TrustedService).Select(Encodable), Gen.Int[0, 3], Gen.OneOf("s", "ms", "us", "", "{request}"), HostilePoint.Array[0, 30],
+            Gen.OneOf("http.server.request.duration", "http.server.active_requests", ""), Encoding2,
+            Gen.Frequency((5, Gen.Const(Damage.None)), (1, Gen.Const(Damage.Truncated)), (1, Gen.Const(Damage.InvalidUtf8)), (1, Gen.Const(Damage.Empty)), (1, Gen.Const(Damage.NotJson))),
+            Gen.Double[0, 1],
+            (service, temporality, unit, points, metric, encoding, damage, where) =>
+                new OtlpFuzz(Export(service, temporality, unit, points, metric), encoding.Json, encoding.Gzip, damage, where,
+                    encoding.Json ? "application/json" : "application/x-protobuf", Trusted: false, 0));
+
+    public static readonly Gen<OtlpFuzz> OtlpExports = Gen.Frequency((1, TrustedExports), (2, HostileExports));
 }

@@ -1,3 +1,4 @@
+using MonitorApp.Quality;
 using MonitorApp.Sessions;
 using MonitorApp.Telemetry;
 using System.Collections.Concurrent;
@@ -16,18 +17,20 @@ namespace MonitorApp.Tests.Api;
 /// <summary>
 /// Property-based fuzzing (CsCheck) of everything a caller can send: both ingestion routes, the sign-in form and every
 /// query parameter — over 2,000 generated inputs a run. Never a 5xx; nothing stored from a refused batch; the app still
-/// ready afterwards. A failure prints CsCheck's seed (set CsCheck_Seed to replay it) and the input.
+/// ready afterwards. On SQLite and on PostgreSQL (which refuses what SQLite stores: a NUL byte, say). A failure prints
+/// CsCheck's seed (set CsCheck_Seed to replay it) and the input.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
-    private const int SessionBodies = 700, OutcomeBodies = 500, SignIns = 300, Queries = 600;
+    private const int SessionBodies = 700, OutcomeBodies = 500, SignIns = 300, Queries = 600, OtlpExports = 400;
 
-    private static async Task<IsolatedApp> StartAsync() => await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+    private static async Task<IsolatedApp> StartAsync(DatabaseProvider provider) => await IsolatedApp.StartAsync(provider, new Dictionary<string, string?>
     {
         // The fuzzer is one very busy caller; the limits themselves are tested in RateLimitTests.
         ["RateLimits:IngestPerTokenPerMinute"] = "1000000",
         ["RateLimits:FailedTokensPerAddressPerMinute"] = "1000000",
         ["RateLimits:ReadyzPerAddressPerMinute"] = "1000000",
+        ["Telemetry:MaxServices"] = "1000", // hostile exports name many services; the trusted one must never be the one refused
     });
 
     private static void AssertNo5xx(HttpResponseMessage response, string body)
@@ -45,10 +48,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         return response;
     }
 
-    [SkippableFact]
-    public async Task SessionEvents_AnyBody_NeverA5xx_AndARefusedBatchStoresNothing()
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task SessionEvents_AnyBody_NeverA5xx_AndARefusedBatchStoresNothing(DatabaseProvider provider)
     {
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(provider);
         var refused = new ConcurrentBag<string>();
         var accepted = new ConcurrentBag<string>();
         var next = 0;
@@ -62,15 +67,20 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var stored = (await app.App.WithDbAsync(db => db.Sessions.Select(s => s.SessionId).ToListAsync()))
             .Select(s => s[..s.IndexOf('-')]).ToHashSet();
         Assert.Empty(stored.Intersect(refused));
+        var windows = (await app.App.WithDbAsync(db => db.SessionStats.Select(s => s.SessionId).Distinct().ToListAsync()))
+            .Select(s => s[..s.IndexOf('-')]).ToHashSet();
+        Assert.Empty(windows.Intersect(refused));
         output.WriteLine($"{accepted.Count} batches accepted, {refused.Count} refused");
         Assert.True(accepted.Count > SessionBodies / 20, $"only {accepted.Count} of {SessionBodies} generated batches were valid: the generator tests little but refusals");
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [SkippableFact]
-    public async Task RequestOutcomes_AnyBody_NeverA5xx_AndOnlyAcceptedBatchesAreCounted()
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task RequestOutcomes_AnyBody_NeverA5xx_AndOnlyAcceptedBatchesAreCounted(DatabaseProvider provider)
     {
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(provider);
         long acceptedOutcomes = 0;
         var accepted = 0;
         await FuzzInputs.RequestOutcomeBodies.SampleAsync(async body =>
@@ -90,10 +100,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [SkippableFact]
-    public async Task SignInForm_AnyFields_NeverA5xx_AndNeverRedirectsOffTheSite()
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task SignInForm_AnyFields_NeverA5xx_AndNeverRedirectsOffTheSite(DatabaseProvider provider)
     {
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(provider);
         var email = await app.App.CreateUserAsync(Roles.SystemMonitor);
         var inputs = Gen.Select(Gen.Frequency((1, Gen.Const(email)), (3, FuzzInputs.Text)), Gen.Frequency((1, Gen.Const(MonitorAppFactory.Password)), (3, FuzzInputs.Text)),
             FuzzInputs.ReturnUrl, Gen.Bool, Gen.Bool);
@@ -120,10 +132,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 
-    [SkippableFact]
-    public async Task EveryQueryParameter_AnyValue_NeverA5xx()
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task EveryQueryParameter_AnyValue_NeverA5xx(DatabaseProvider provider)
     {
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(provider);
         var admin = await app.App.CreateClientAsAsync(Roles.SuperAdmin);
         admin.DefaultRequestHeaders.Add("HX-Request", "true");
         var anonymous = app.App.CreateBrowserClient();
@@ -167,5 +181,39 @@ public sealed class FuzzTests(ITestOutputHelper output)
             AssertNo5xx(response, await response.Content.ReadAsStringAsync());
         }, iter: Queries, threads: 1, writeLine: output.WriteLine);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/readyz")).StatusCode);
+    }
+
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task OtlpExports_AnyMessageEncodingAndCompression_NeverA5xx_AndWhatIsAcceptedWholeIsCountedExactly(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        long expected = 0;
+        var whole = 0;
+        await FuzzInputs.OtlpExports.SampleAsync(async export =>
+        {
+            var content = new ByteArrayContent(export.Bytes());
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(export.ContentType);
+            if (export.Gzip)
+                content.Headers.ContentEncoding.Add("gzip");
+            var response = await app.Ingest.PostAsync("/v1/metrics", content);
+            AssertNo5xx(response, export.ToString());
+            // An intact export of well-formed delta points of the one trusted service is taken whole: its counts must all be there.
+            if (export.Trusted && response.StatusCode == HttpStatusCode.OK)
+            {
+                var answer = export.Json
+                    ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("partialSuccess", out _)
+                    : global::MonitorApp.Telemetry.Otlp.Proto.ExportMetricsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).PartialSuccess is not null;
+                Assert.False(answer, $"a well-formed export was partly refused: {export}");
+                Interlocked.Add(ref expected, export.TrustedCount);
+                Interlocked.Increment(ref whole);
+            }
+        }, iter: OtlpExports, threads: 1, print: e => e.ToString(), writeLine: output.WriteLine);
+
+        Assert.Equal(expected, await app.App.WithDbAsync(db => db.RequestRollups.Where(r => r.Service == FuzzInputs.TrustedService).SumAsync(r => r.Requests)));
+        output.WriteLine($"{whole} well-formed exports taken whole of {OtlpExports}");
+        Assert.True(whole > OtlpExports / 20, $"only {whole} of {OtlpExports} generated exports were well-formed and intact");
+        Assert.Equal(HttpStatusCode.OK, (await app.App.CreateBrowserClient().GetAsync("/readyz")).StatusCode);
     }
 }
