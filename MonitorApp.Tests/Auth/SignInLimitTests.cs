@@ -141,4 +141,43 @@ public sealed class SignInLimitTests
         // The next /64 is another subscriber.
         Assert.Equal(HttpStatusCode.OK, (await SignInFromAsync(app, "2001:db8:1:3::1", "someone-else@test.local", "guess-guess-guess")).StatusCode);
     }
+
+    [SkippableFact]
+    public async Task WhileOthersHaveTheAccountLocked_ABrowserThatSignedInToItBefore_StillSignsIn()
+    {
+        await using var app = await IsolatedApp.StartAsync(DatabaseProvider.Sqlite, Limits(("SignInsPerAccountAndAddress", "2"), ("SignInsPerAccount", "5")));
+        var admin = await app.App.CreateUserAsync(Roles.SuperAdmin);
+        // The administrator's own browser signs in once (from home), and is known for the account from then on.
+        var own = app.App.CreateBrowserClient();
+        own.DefaultRequestHeaders.Add("X-Forwarded-For", "10.5.5.5");
+        var first = await MonitorAppFactory.LoginAsync(own, admin, MonitorAppFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var device = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(KnownDevices.CookieName + "=", StringComparison.Ordinal)).Split(';')[0];
+        // The same browser later: its sign-in over (cookies gone but this one), somewhere else.
+        own = app.App.CreateBrowserClient();
+        own.DefaultRequestHeaders.Add("Cookie", device);
+
+        // Guesses from two other addresses (with that sign-in, the account's five) lock the account for everyone else…
+        foreach (var address in new[] { "10.0.0.1", "10.0.0.2" })
+        {
+            for (var i = 0; i < 2; i++)
+                Assert.Equal(HttpStatusCode.OK, (await SignInFromAsync(app, address, admin, "guess-guess-guess")).StatusCode);
+        }
+        await AssertTooManyAsync(await SignInFromAsync(app, "10.0.0.3", admin, MonitorAppFactory.Password));
+        // …but not for the browser that signed in before, wherever it is now.
+        own.DefaultRequestHeaders.Add("X-Forwarded-For", "10.6.6.6");
+        Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(own, admin, MonitorAppFactory.Password)).StatusCode);
+        own = app.App.CreateBrowserClient();
+        own.DefaultRequestHeaders.Add("Cookie", device);
+        own.DefaultRequestHeaders.Add("X-Forwarded-For", "10.6.6.7");
+
+        // A device cookie is for its account only: it opens nothing for another one.
+        var other = await app.App.CreateUserAsync(Roles.SystemMonitor);
+        foreach (var address in new[] { "10.0.1.1", "10.0.1.2", "10.0.1.3" })
+        {
+            for (var i = 0; i < 2; i++)
+                await SignInFromAsync(app, address, other, "guess-guess-guess");
+        }
+        await AssertTooManyAsync(await MonitorAppFactory.LoginAsync(own, other, MonitorAppFactory.Password));
+    }
 }

@@ -71,6 +71,7 @@ public static class AuthSetup
         services.AddSingleton<RecentlyVerifiedTokens>();
         services.AddSingleton<RecentSignInChecks>();
         services.AddSingleton<PendingSignOuts>();
+        services.AddSingleton<KnownDevices>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingSignOuts>());
         services.AddSingleton<IStartupSeed, RoleSeeder>();
         services.AddSingleton<IStartupSeed, SecretsAtRestConversion>();

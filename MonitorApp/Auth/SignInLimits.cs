@@ -33,8 +33,12 @@ public sealed class SignInLimits
     /// <summary>The most partitions any one of the three limits holds now (the benchmark and tests watch it stay bounded).</summary>
     public int TrackedKeys => Math.Max(perAddress.Count, Math.Max(perAccountAndAddress.Count, perAccount.Count));
 
-    /// <summary>Takes one attempt from each limit that applies (the address's; with an account, the account's too); null when allowed.</summary>
-    public SignInRefusal? TryAttempt(IPAddress address, string? account)
+    /// <summary>
+    /// Takes one attempt from each limit that applies (the address's; with an account, the account's too); null when allowed.
+    /// From a <paramref name="knownDevice"/> (a browser that signed in to the account before, <see cref="KnownDevices"/>) the
+    /// account-wide limit is not applied: others' guesses cannot lock the owner out of their own browser.
+    /// </summary>
+    public SignInRefusal? TryAttempt(IPAddress address, string? account, bool knownDevice = false)
     {
         var from = AddressKey(address);
         if (perAddress.TryTake(from) is { } a)
@@ -44,7 +48,7 @@ public sealed class SignInLimits
         var key = AccountKey(account);
         if (perAccountAndAddress.TryTake(key + "|" + from) is { } pair)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccountAndAddress)), pair, AccountWide: false);
-        if (perAccount.TryTake(key) is { } all)
+        if (!knownDevice && perAccount.TryTake(key) is { } all)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccount)), all, AccountWide: true);
         return null;
     }

@@ -11,7 +11,8 @@ using MonitorApp.Web;
 namespace MonitorApp.Pages.Account;
 
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInLimits limits, AuditLog audit, RateLimitAudit rateLimitAudit) : PageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInLimits limits, KnownDevices devices, AuditLog audit,
+    RateLimitAudit rateLimitAudit) : PageModel
 {
     /// <summary>What every failed sign-in says, whatever the reason, so the form does not tell who has an account or in what state.</summary>
     public const string Failed = "Sign-in failed: wrong e-mail or password, or the account is locked or disabled.";
@@ -42,14 +43,17 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
     {
         if (!ModelState.IsValid)
             return Page();
-        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), Input.Email) is { } refusal)
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), Input.Email, devices.IsKnown(HttpContext, Input.Email)) is { } refusal)
             return await TooManyAsync(this, refusal, Input.Email, rateLimitAudit);
 
         var user = await users.FindByNameAsync(Input.Email);
         // Wrong passwords do not lock the account (the limits above do that per address): one address cannot lock an administrator out.
         var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, isPersistent: false, lockoutOnFailure: false);
         if (result.Succeeded)
+        {
+            devices.Remember(HttpContext, Input.Email);
             return LocalRedirect(SafeReturnUrl(Url, ReturnUrl));
+        }
         if (result.RequiresTwoFactor)
             return RedirectToPage("/Account/LoginMfa", new { ReturnUrl = SafeReturnUrl(Url, ReturnUrl) });
 

@@ -12,7 +12,7 @@ namespace MonitorApp.Pages.Account;
 
 /// <summary>The second step of signing in for a user with an authenticator: a TOTP code, or one of their recovery codes (each works once).</summary>
 [AllowAnonymous]
-public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits limits, AuditLog audit, RateLimitAudit rateLimitAudit) : PageModel
+public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits limits, KnownDevices devices, AuditLog audit, RateLimitAudit rateLimitAudit) : PageModel
 {
     public const string WrongCode = "That code is not right, or it has expired. Codes change every 30 seconds.";
 
@@ -32,7 +32,7 @@ public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits li
             return RedirectToPage("/Account/Login"); // the first step was not taken here, or too long ago
         if (!ModelState.IsValid)
             return Page();
-        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email) is { } refusal)
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email, devices.IsKnown(HttpContext, user.Email!)) is { } refusal)
             return await LoginModel.TooManyAsync(this, refusal, user.Email!, rateLimitAudit);
 
         var code = Code.Replace(" ", "", StringComparison.Ordinal).Trim();
@@ -41,7 +41,10 @@ public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits li
             ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(code);
         if (result.Succeeded)
+        {
+            devices.Remember(HttpContext, user.Email!);
             return LocalRedirect(LoginModel.SafeReturnUrl(Url, ReturnUrl));
+        }
         await audit.RecordAsync(AuditActions.SignInFailed, AuditActions.Failure, target: user.Email, actor: user.Email,
             detail: result.IsLockedOut ? "account locked after wrong codes" : "wrong authenticator or recovery code");
         ModelState.AddModelError(string.Empty, result.IsLockedOut ? LoginModel.Failed : WrongCode);
