@@ -221,23 +221,16 @@ public static class FuzzInputs
     /// <summary>The one service whose exports are generated well formed, so what is stored for it can be checked exactly.</summary>
     public const string TrustedService = "fuzz-trusted";
 
-    private static readonly double[] RecommendedBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    private static readonly double[] RecommendedBounds = OtlpMessages.RecommendedBounds;
 
-    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+    private static ulong Nanos(DateTimeOffset at) => OtlpMessages.Nanos(at);
 
     private static MonitorApp.Telemetry.Otlp.Proto.ExportMetricsServiceRequest Export(string service, int temporality, string unit,
         IEnumerable<MonitorApp.Telemetry.Otlp.Proto.HistogramDataPoint> points, string metric = "http.server.request.duration")
     {
         var histogram = new MonitorApp.Telemetry.Otlp.Proto.Histogram { AggregationTemporality = (MonitorApp.Telemetry.Otlp.Proto.AggregationTemporality)temporality };
         histogram.DataPoints.Add(points);
-        var scope = new MonitorApp.Telemetry.Otlp.Proto.ScopeMetrics { Scope = new MonitorApp.Telemetry.Otlp.Proto.InstrumentationScope { Name = "fuzz" } };
-        scope.Metrics.Add(new MonitorApp.Telemetry.Otlp.Proto.Metric { Name = metric, Unit = unit, Histogram = histogram });
-        var resource = new MonitorApp.Telemetry.Otlp.Proto.ResourceMetrics { Resource = new MonitorApp.Telemetry.Otlp.Proto.Resource() };
-        resource.Resource.Attributes.Add(new MonitorApp.Telemetry.Otlp.Proto.KeyValue { Key = "service.name", Value = new MonitorApp.Telemetry.Otlp.Proto.AnyValue { StringValue = service } });
-        resource.ScopeMetrics.Add(scope);
-        var request = new MonitorApp.Telemetry.Otlp.Proto.ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resource);
-        return request;
+        return OtlpMessages.Export(service, histogram, unit, metric, scope: "fuzz");
     }
 
     /// <summary>Text a protobuf string can carry (half a surrogate pair becomes U+FFFD, as any encoder makes it; broken bytes are a damage of their own).</summary>

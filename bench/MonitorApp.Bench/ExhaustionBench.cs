@@ -186,7 +186,7 @@ internal static class ExhaustionBench
     /// <summary>Points as OpenTelemetry's ASP.NET Core instrumentation exports them: the recommended bounds, route, method, status.</summary>
     private static ExportMetricsServiceRequest SdkShaped(int points, DateTimeOffset now)
     {
-        double[] bounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+        var bounds = OtlpMessages.RecommendedBounds;
         var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
         string[] methods = ["GET", "POST", "PUT", "DELETE"];
         int[] statuses = [200, 201, 204, 400, 404, 500];
@@ -205,19 +205,9 @@ internal static class ExhaustionBench
         return Request("sdk-shaped", histogram);
     }
 
-    private static ExportMetricsServiceRequest Request(string service, Histogram histogram)
-    {
-        var scope = new ScopeMetrics { Scope = new InstrumentationScope { Name = "Microsoft.AspNetCore.Hosting" } };
-        scope.Metrics.Add(new Metric { Name = "http.server.request.duration", Unit = "s", Histogram = histogram });
-        var resource = new ResourceMetrics { Resource = new Resource() };
-        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
-        resource.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resource);
-        return request;
-    }
+    private static ExportMetricsServiceRequest Request(string service, Histogram histogram) => OtlpMessages.Export(service, histogram);
 
-    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+    private static ulong Nanos(DateTimeOffset at) => OtlpMessages.Nanos(at);
 
     private static string Mb(long bytes) => $"{bytes / 1024.0 / 1024:F0} MB";
 

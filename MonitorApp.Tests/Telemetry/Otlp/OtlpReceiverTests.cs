@@ -18,10 +18,9 @@ namespace MonitorApp.Tests.Telemetry.Otlp;
 /// </summary>
 public sealed class OtlpReceiverTests
 {
-    // OpenTelemetry's recommended bounds for http.server.request.duration, in seconds.
-    private static readonly double[] RecommendedBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    private static readonly double[] RecommendedBounds = OtlpMessages.RecommendedBounds;
 
-    private static ulong Nanos(DateTimeOffset at) => (ulong)(at - DateTimeOffset.UnixEpoch).Ticks * 100;
+    private static ulong Nanos(DateTimeOffset at) => OtlpMessages.Nanos(at);
 
     private static ExportMetricsServiceRequest Export(string service, bool cumulative, DateTimeOffset start, DateTimeOffset at, int status, long[] counts,
         string unit = "s", double[]? bounds = null, string metric = "http.server.request.duration")
@@ -33,14 +32,7 @@ public sealed class OtlpReceiverTests
         point.BucketCounts.Add(counts.Select(c => (ulong)c));
         var histogram = new Histogram { AggregationTemporality = cumulative ? AggregationTemporality.Cumulative : AggregationTemporality.Delta };
         histogram.DataPoints.Add(point);
-        var scope = new ScopeMetrics { Scope = new InstrumentationScope { Name = "Microsoft.AspNetCore.Hosting" } };
-        scope.Metrics.Add(new Metric { Name = metric, Unit = unit, Histogram = histogram });
-        var resource = new ResourceMetrics { Resource = new Resource() };
-        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
-        resource.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resource);
-        return request;
+        return OtlpMessages.Export(service, histogram, unit, metric);
     }
 
     /// <summary>Counts on the 15 recommended-bound buckets: <paramref name="n"/> in bucket <paramref name="index"/>.</summary>
