@@ -51,12 +51,12 @@ public static class LatencyHistogram
 }
 
 /// <summary>One latency bucket as stored: the rollup's property and column that count it.</summary>
-public sealed record LatencyBucket(int Index, double UpperBoundMs, string Property, string Column)
+public sealed record LatencyBucket(double UpperBoundMs, string Property, string Column)
 {
     /// <summary>In <see cref="LatencyHistogram.UpperBoundsMs"/> order: Le5/le5 … Le10000/le10000, LeInf/le_inf.</summary>
     public static readonly IReadOnlyList<LatencyBucket> All = LatencyHistogram.UpperBoundsMs
-        .Select((bound, i) => double.IsPositiveInfinity(bound)
-            ? new LatencyBucket(i, bound, "LeInf", "le_inf")
-            : new LatencyBucket(i, bound, $"Le{bound:0}", $"le{bound:0}"))
+        .Select(bound => double.IsPositiveInfinity(bound)
+            ? new LatencyBucket(bound, "LeInf", "le_inf")
+            : new LatencyBucket(bound, $"Le{bound:0}", $"le{bound:0}"))
         .ToList();
 }

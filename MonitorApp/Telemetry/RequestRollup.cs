@@ -64,10 +64,10 @@ internal sealed class RequestRollupHourConfiguration : IEntityTypeConfiguration<
 }
 
 /// <summary>The two rollup tables: same counters, one keyed by minute and one by hour.</summary>
-public sealed record RollupTables(string Table, string TimeColumn, int MinutesPerRow)
+public sealed record RollupTables(string Table, string TimeColumn)
 {
-    public static readonly RollupTables Minute = new("request_rollups", "minute", 1);
-    public static readonly RollupTables Hour = new("request_rollups_hourly", "hour", 60);
+    public static readonly RollupTables Minute = new("request_rollups", "minute");
+    public static readonly RollupTables Hour = new("request_rollups_hourly", "hour");
 
     /// <summary>Service, the error counters and one counter per latency bucket (shadow properties from the bucket list).</summary>
     internal static void ConfigureCounters<T>(EntityTypeBuilder<T> builder) where T : class
