@@ -83,15 +83,10 @@ public sealed class StaleSnapshotTests
             await AssertStaleAndCriticalAsync(app);
 
             await cluster.ResumeAsync();
-            JsonElement current = default;
-            for (var attempt = 0; attempt < 20; attempt++)
-            {
-                // The pool's old connections died with the server; the first uses may still fail.
-                if (!(await app.RefreshAsync()).Stale)
-                    break;
-                await Task.Delay(250);
-            }
-            current = await app.GetJsonAsync("/api/admin/metrics/current");
+            // The pool's old connections died with the server; the first uses may still fail.
+            await Eventually.HoldsAsync(async () => !(await app.RefreshAsync()).Stale, TimeSpan.FromSeconds(5), "a fresh snapshot once the database is back",
+                TimeSpan.FromMilliseconds(250));
+            var current = await app.GetJsonAsync("/api/admin/metrics/current");
             Assert.False(current.GetProperty("stale").GetBoolean(), current.ToString());
             Assert.NotEqual("critical", current.GetProperty("system_health").GetString());
             Assert.Equal(1, current.GetProperty("active_sessions_count").GetInt64());
