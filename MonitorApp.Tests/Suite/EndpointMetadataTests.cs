@@ -29,4 +29,19 @@ public sealed class EndpointMetadataTests(SqliteAppFixture fixture) : IClassFixt
         Assert.Empty(api.Where(e => !Machine(e)).Select(e => e.RoutePattern.RawText));
         Assert.Empty(endpoints.Where(e => !ApiPath("/" + e.RoutePattern.RawText!.TrimStart('/')) && Machine(e)).Select(e => e.RoutePattern.RawText));
     }
+
+    [SkippableFact]
+    public void StaticFilesProbesAndTheStream_AreDeclaredOutsideTheOwnFigures_AndNoPageOrApiIs()
+    {
+        var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var excluded = endpoints.Where(e => e.Metadata.GetMetadata<NotInOwnFiguresAttribute>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).ToList();
+        Assert.Contains("/healthz", excluded);
+        Assert.Contains("/readyz", excluded);
+        Assert.Contains("/admin/dashboard/stream", excluded);
+        Assert.Contains(excluded, p => p.StartsWith("/lib/htmx/", StringComparison.Ordinal));
+        Assert.Contains(excluded, p => p.StartsWith("/css/", StringComparison.Ordinal));
+        // What operators and programs use is counted.
+        Assert.DoesNotContain(excluded, p => p.StartsWith("/api/", StringComparison.Ordinal) || p.StartsWith("/admin/dashboard", StringComparison.Ordinal) && p != "/admin/dashboard/stream");
+    }
 }

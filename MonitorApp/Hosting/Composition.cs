@@ -70,7 +70,7 @@ public static class Composition
     /// <summary>Every route: static assets, probes, the API and its description, the dashboard's stream, the pages.</summary>
     public static void MapEndpoints(WebApplication app)
     {
-        app.MapStaticAssets().AllowAnonymous();
+        app.MapStaticAssets().AllowAnonymous().NotInOwnFigures();
         app.MapProbeEndpoints();
         // The API's description is for signed-in users and token holders, except on a developer's machine.
         var openApi = app.MapOpenApi();

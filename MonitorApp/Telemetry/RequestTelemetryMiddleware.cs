@@ -4,27 +4,15 @@ using Microsoft.Extensions.Options;
 namespace MonitorApp.Telemetry;
 
 /// <summary>
-/// Records this app's own requests (not static files, health probes or the event stream) — only those that
-/// matched an endpoint and came from an authenticated caller, so an anonymous flood of 401s and 404s cannot
-/// dilute the error rate, and a slow anonymous upload cannot raise the p95.
+/// Records this app's own requests (not those whose route says <see cref="NotInOwnFiguresAttribute"/>: static files,
+/// health probes, the event stream) — only those that matched an endpoint and came from an authenticated caller, so an
+/// anonymous flood of 401s and 404s cannot dilute the error rate, and a slow anonymous upload cannot raise the p95.
 /// </summary>
 public sealed class RequestTelemetryMiddleware(RequestDelegate next, RequestRecorder recorder, TimeProvider time, IOptions<TelemetryOptions> options)
 {
-    private static readonly PathString[] ExcludedPrefixes = ["/healthz", "/readyz", "/lib", "/css", "/js", "/favicon.ico", "/admin/dashboard/stream"];
-
-    private static bool IsExcluded(PathString path)
-    {
-        foreach (var prefix in ExcludedPrefixes)
-        {
-            if (path.StartsWithSegments(prefix))
-                return true;
-        }
-        return false;
-    }
-
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!options.Value.RecordOwnRequests || IsExcluded(context.Request.Path))
+        if (!options.Value.RecordOwnRequests || NotInOwnFiguresAttribute.Is(context))
         {
             await next(context);
             return;

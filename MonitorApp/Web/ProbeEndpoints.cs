@@ -27,9 +27,9 @@ public static class ProbeEndpoints
 
     public static IEndpointRouteBuilder MapProbeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().NotInOwnFigures();
         // Each /readyz asks the database, so one address may not ask without end.
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous()
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous().NotInOwnFigures()
             .RequireRateLimiting(RateLimitSetup.ReadyzPerAddress);
         return app;
     }

@@ -53,6 +53,7 @@ public static class DashboardSetup
             })
             .RequireAuthorization(Policies.Monitor)
             .WithMetadata(new BackgroundRefreshAttribute())
+            .NotInOwnFigures()
             .ExcludeFromDescription();
         return app;
     }
