@@ -41,9 +41,9 @@ public sealed class RateLimitOptions : IValidatableObject
     public int SignInWindowMinutes { get; set; } = 15;
 
     /// <summary>
-    /// The most callers (addresses, accounts, address-and-account pairs) each in-memory limit keeps count of at once. Past it,
-    /// counts whose window has ended are dropped; if all are live, new callers share one count with the same limit until room
-    /// is made, so no flood of new names or addresses grows memory (about 200 bytes a caller).
+    /// The most callers (addresses, accounts, address-and-account pairs, devices) each in-memory limit keeps count of at once.
+    /// Past it, counts whose window has ended are dropped, then the oldest, so no flood of new names or addresses grows memory
+    /// (about 200 bytes a caller) or locks out callers it does not name.
     /// </summary>
     [Range(100, 10_000_000, ErrorMessage = "RateLimits:MaxTrackedKeys must be between 100 and 10000000.")]
     public int MaxTrackedKeys { get; set; } = 50_000;
