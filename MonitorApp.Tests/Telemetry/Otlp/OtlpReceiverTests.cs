@@ -219,6 +219,23 @@ public sealed class OtlpReceiverTests
         var other = await PostProtobufAsync(app.Ingest, UniqueStreams("checkout", 10, start, IsolatedApp.T0.AddMinutes(-1), 1));
         Assert.Null(ExportMetricsServiceResponse.Parser.ParseFrom(await other.Content.ReadAsByteArrayAsync()).PartialSuccess);
         Assert.Equal(10, (await StoredAsync(app.App, "checkout")).Requests);
+
+        // An export naming hundreds of services is refused whole for the service limit, not a 500 (on PostgreSQL it takes one
+        // of a few dozen locks per service, never one each).
+        var many = new ExportMetricsServiceRequest();
+        for (var i = 0; i < 300; i++)
+            many.ResourceMetrics.Add(UniqueStreams($"svc-{i}", 1, start, IsolatedApp.T0.AddMinutes(-1), 1).ResourceMetrics[0]);
+        var refused = await PostProtobufAsync(app.Ingest, many);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Telemetry:MaxServices", global::MonitorApp.Telemetry.Otlp.Proto.Status.Parser.ParseFrom(await refused.Content.ReadAsByteArrayAsync()).Message);
+
+        // Streams gone quiet for an hour (a restarted sender's old instances) no longer count: new ones are taken again.
+        app.Time.Advance(TimeSpan.FromHours(2));
+        var now = app.Time.GetUtcNow();
+        var restarted = UniqueStreams("cardinality", 10, now.AddMinutes(-3), now.AddMinutes(-1), 1);
+        restarted.ResourceMetrics[0].Resource.Attributes.Add(new KeyValue { Key = "service.instance.id", Value = new AnyValue { StringValue = "after-restart" } });
+        var again = await PostProtobufAsync(app.Ingest, restarted);
+        Assert.Null(ExportMetricsServiceResponse.Parser.ParseFrom(await again.Content.ReadAsByteArrayAsync()).PartialSuccess);
     }
 
     [SkippableFact]

@@ -12,12 +12,22 @@ public sealed record OtlpDeltas(IReadOnlyCollection<RollupDelta> Deltas, long Re
 /// point of its stream (<see cref="OtlpStream"/>): the first one of a stream, or one with a later start (the sender
 /// restarted), counts whole; one no newer than the last, or with an earlier start, counts nothing (sent twice, or late);
 /// one whose counts went down (a reset without a new start) counts whole. Runs inside the rollup write's transaction. The
-/// streams an export names are read in one query and written in one save; on PostgreSQL a transaction lock per service
-/// (not per stream: 100,000 streams filled the server's lock table) makes two instances given points of one service take
-/// turns, so each count is added once. New streams are limited per export and per service (<see cref="OtlpOptions"/>).
+/// streams an export names are read in one query and written in one save; on PostgreSQL a transaction lock per service —
+/// one of <see cref="LockBuckets"/>, never one per stream (100,000 streams filled the server's lock table) or per service
+/// name (an export may name thousands) — makes two instances given points of one service take turns, so each count is
+/// added once. New streams are limited per export and per service (<see cref="OtlpOptions"/>).
 /// </summary>
 public static class CumulativeDeltas
 {
+    /// <summary>How many transaction locks stream writes are spread over (a service takes one, chosen by its name).</summary>
+    public const int LockBuckets = 64;
+    private const long LockBase = 0x4F544C50_00000000; // "OTLP", so these keys meet no other advisory lock of the app
+    /// <summary>A stream not heard from for this long no longer counts towards <see cref="OtlpOptions.MaxStreamsPerService"/>.</summary>
+    public static readonly TimeSpan LiveFor = TimeSpan.FromHours(1);
+
+    private static long LockBucket(string service) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(service))) % LockBuckets;
+
     public static async Task<OtlpDeltas> ToDeltasAsync(MonitorDbContext db, IReadOnlyList<OtlpPoint> points, DateTime now, OtlpOptions limits,
         CancellationToken cancellationToken)
     {
@@ -27,12 +37,12 @@ public static class CumulativeDeltas
         string? reason = null;
         if (cumulative.Count > 0)
         {
-            // Services in name order, so two writers lock them in the same order (no deadlock).
-            var services = cumulative.Select(p => p.Service).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             if (db.Database.IsNpgsql())
             {
-                foreach (var service in services)
-                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))", ["otlp-streams:" + service], cancellationToken);
+                // One of LockBuckets locks per service, in bucket order (no deadlock): an export naming thousands of services
+                // takes at most that many, never one per service or per stream.
+                foreach (var bucket in cumulative.Select(p => LockBucket(p.Service)).Distinct().Order())
+                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [LockBase + bucket], cancellationToken);
             }
             var keys = cumulative.Select(p => p.StreamKey).Distinct(StringComparer.Ordinal).ToList();
             foreach (var chunk in keys.Chunk(5_000))
@@ -44,7 +54,10 @@ public static class CumulativeDeltas
             if (newStreams.Count > 0)
             {
                 var newServices = newStreams.Select(p => p.Service).Distinct(StringComparer.Ordinal).ToList();
-                var kept = await db.Set<OtlpStream>().Where(s => newServices.Contains(s.Service)).GroupBy(s => s.Service)
+                // Streams heard from in the last hour: a service's restarts leave streams of old instances behind (their resource
+                // attributes differ), which count against nothing once quiet and go with the retention.
+                var liveSince = now - LiveFor;
+                var kept = await db.Set<OtlpStream>().Where(s => newServices.Contains(s.Service) && s.UpdatedAt >= liveSince).GroupBy(s => s.Service)
                     .Select(g => new { Service = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Service, g => g.Count, StringComparer.Ordinal, cancellationToken);
                 var added = 0;
                 foreach (var point in newStreams)
