@@ -172,6 +172,14 @@ public sealed class SignInLimitTests
         // …but not for the browser that signed in before, wherever it is now.
         own.DefaultRequestHeaders.Add("X-Forwarded-For", "10.6.6.6");
         Assert.Equal(HttpStatusCode.Redirect, (await MonitorAppFactory.LoginAsync(own, admin, MonitorAppFactory.Password)).StatusCode);
+        // A copied device cookie buys no more guesses than one address has (SignInsPerAccountAndAddress, 2): then the
+        // account-wide limit applies to it too.
+        var copied = app.App.CreateBrowserClient();
+        copied.DefaultRequestHeaders.Add("Cookie", device);
+        copied.DefaultRequestHeaders.Add("X-Forwarded-For", "10.7.7.7");
+        Assert.Equal(HttpStatusCode.OK, (await MonitorAppFactory.LoginAsync(copied, admin, "guess-guess-guess")).StatusCode);
+        await AssertTooManyAsync(await MonitorAppFactory.LoginAsync(copied, admin, "guess-guess-guess"));
+
         own = app.App.CreateBrowserClient();
         own.DefaultRequestHeaders.Add("Cookie", device);
         own.DefaultRequestHeaders.Add("X-Forwarded-For", "10.6.6.7");

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace MonitorApp.Audit;
 
 /// <summary>
-/// Records a tripped rate limit in the audit trail once a minute per limit and caller at most: a flood of refused
-/// requests must not become a flood of writes.
+/// Records a tripped rate limit in the audit trail once a minute per limit and caller at most (an IPv6 client by its /64,
+/// as the limits count it): a flood of refused requests must not become a flood of writes.
 /// </summary>
 public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> logger)
 {
@@ -15,11 +15,11 @@ public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> lo
 
     /// <summary><paramref name="limit"/> names the limit (e.g. <c>RateLimits:SignInsPerAddressPerMinute</c>); <paramref name="caller"/> who tripped it (an account, a token, an address).</summary>
     public Task TrippedAsync(HttpContext context, string limit, string caller, string action = AuditActions.RateLimited) =>
-        TrippedAsync(context, limit, $"{limit}|{caller}|{context.Connection.RemoteIpAddress}", () => Task.FromResult(caller), action);
+        TrippedAsync(context, limit, $"{limit}|{caller}|{ClientAddress.Key(context.Connection.RemoteIpAddress)}", () => Task.FromResult(caller), action);
 
     /// <summary>As above, with the caller worked out only when the event is recorded (it may take a lookup): once a minute per limit and address.</summary>
     public Task TrippedAsync(HttpContext context, string limit, Func<Task<string>> callerOf, string action = AuditActions.RateLimited) =>
-        TrippedAsync(context, limit, $"{limit}|{action}|{context.Connection.RemoteIpAddress}", callerOf, action);
+        TrippedAsync(context, limit, $"{limit}|{action}|{ClientAddress.Key(context.Connection.RemoteIpAddress)}", callerOf, action);
 
     private async Task TrippedAsync(HttpContext context, string limit, string key, Func<Task<string>> callerOf, string action)
     {

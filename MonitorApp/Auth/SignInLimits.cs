@@ -20,6 +20,7 @@ public sealed class SignInLimits
     private readonly FixedWindowCounters perAddress;
     private readonly FixedWindowCounters perAccountAndAddress;
     private readonly FixedWindowCounters perAccount;
+    private readonly FixedWindowCounters perDevice;
 
     public SignInLimits(IOptions<RateLimitOptions> options, TimeProvider time)
     {
@@ -28,6 +29,7 @@ public sealed class SignInLimits
         perAddress = new FixedWindowCounters(limits.SignInsPerAddressPerMinute, TimeSpan.FromMinutes(1), limits.MaxTrackedKeys, time);
         perAccountAndAddress = new FixedWindowCounters(limits.SignInsPerAccountAndAddress, window, limits.MaxTrackedKeys, time);
         perAccount = new FixedWindowCounters(limits.SignInsPerAccount, window, limits.MaxTrackedKeys, time);
+        perDevice = new FixedWindowCounters(limits.SignInsPerAccountAndAddress, window, limits.MaxTrackedKeys, time);
     }
 
     /// <summary>The most partitions any one of the three limits holds now (the benchmark and tests watch it stay bounded).</summary>
@@ -35,10 +37,11 @@ public sealed class SignInLimits
 
     /// <summary>
     /// Takes one attempt from each limit that applies (the address's; with an account, the account's too); null when allowed.
-    /// From a <paramref name="knownDevice"/> (a browser that signed in to the account before, <see cref="KnownDevices"/>) the
-    /// account-wide limit is not applied: others' guesses cannot lock the owner out of their own browser.
+    /// From a known <paramref name="device"/> (a browser that signed in to the account before, <see cref="KnownDevices"/>) the
+    /// account-wide limit is replaced by the device's own (<c>SignInsPerAccountAndAddress</c> per window): others' guesses
+    /// cannot lock the owner out of their own browser, and a copied device cookie buys no more guesses than one address has.
     /// </summary>
-    public SignInRefusal? TryAttempt(IPAddress address, string? account, bool knownDevice = false)
+    public SignInRefusal? TryAttempt(IPAddress address, string? account, string? device = null)
     {
         var from = AddressKey(address);
         if (perAddress.TryTake(from) is { } a)
@@ -48,7 +51,9 @@ public sealed class SignInLimits
         var key = AccountKey(account);
         if (perAccountAndAddress.TryTake(key + "|" + from) is { } pair)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccountAndAddress)), pair, AccountWide: false);
-        if (!knownDevice && perAccount.TryTake(key) is { } all)
+        if (device is not null && perDevice.TryTake(device) is null)
+            return null;
+        if (perAccount.TryTake(key) is { } all)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAccount)), all, AccountWide: true);
         return null;
     }
@@ -60,18 +65,6 @@ public sealed class SignInLimits
     public static string AccountKey(string account) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.Trim().ToUpperInvariant())), 0, 16);
 
-    /// <summary>
-    /// An address's partition key: an IPv4 address itself, an IPv6 address by its /64 (one subscriber is given a whole /64,
-    /// so per-address limits counted per /128 would give one attacker 2^64 allowances).
-    /// </summary>
-    public static string AddressKey(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-            return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    /// <summary>An address's partition key (<see cref="ClientAddress.Key"/>: an IPv6 client by its /64).</summary>
+    public static string AddressKey(IPAddress address) => ClientAddress.Key(address);
 }

@@ -43,7 +43,7 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
     {
         if (!ModelState.IsValid)
             return Page();
-        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), Input.Email, devices.IsKnown(HttpContext, Input.Email)) is { } refusal)
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), Input.Email, devices.DeviceOf(HttpContext, Input.Email)) is { } refusal)
             return await TooManyAsync(this, refusal, Input.Email, rateLimitAudit);
 
         var user = await users.FindByNameAsync(Input.Email);

@@ -32,7 +32,7 @@ public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits li
             return RedirectToPage("/Account/Login"); // the first step was not taken here, or too long ago
         if (!ModelState.IsValid)
             return Page();
-        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email, devices.IsKnown(HttpContext, user.Email!)) is { } refusal)
+        if (limits.TryAttempt(RateLimitSetup.Address(HttpContext), user.Email, devices.DeviceOf(HttpContext, user.Email!)) is { } refusal)
             return await LoginModel.TooManyAsync(this, refusal, user.Email!, rateLimitAudit);
 
         var code = Code.Replace(" ", "", StringComparison.Ordinal).Trim();
