@@ -110,7 +110,7 @@ public sealed class DatabaseUnreachableTests
     }
 
     [SkippableFact]
-    public async Task ASignInOrTokenThisInstanceNeverChecked_Gets503WithRetryAfter_WhileTheDatabaseIsUnreachable()
+    public async Task ASignInOrTokenThisInstanceNeverChecked_Gets503WithRetryAfter_WhileTheDatabaseIsUnreachable_ButCanSignOut()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-gone-");
         var away = directory.FullName + "-away";
@@ -132,11 +132,28 @@ public sealed class DatabaseUnreachableTests
             var answer = await api.GetAsync("/api/admin/metrics/current");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
             Assert.True(int.Parse(answer.Headers.GetValues("Retry-After").Single()) > 0);
+
+            // Signing out there still works (the sign-in page and sign-out need no check)…
+            var browser = ManualCookies.CreateClient(other);
+            var login = await ManualCookies.GetAsync(browser, "/login", cookie);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var antiforgery = ManualCookies.CookiesOf(login).Single(c => c.StartsWith("monitor.af=", StringComparison.Ordinal));
+            var form = (await MonitorAppFactory.ParseAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+            using var logout = new HttpRequestMessage(HttpMethod.Post, "/logout") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = form }) };
+            logout.Headers.Add("Cookie", $"{cookie}; {antiforgery}");
+            var signedOut = await browser.SendAsync(logout);
+            Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         }
         finally
         {
             Directory.Move(away, directory.FullName);
         }
+        // …and once the database is back, the sign-out is written: the instance that knew the sign-in refuses it too.
+        await other.Services.GetRequiredService<PendingSignOuts>().WriteDueAsync(CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromSeconds(11)); // past what it trusts without asking
+        var after = await ManualCookies.GetAsync(ManualCookies.CreateClient(app.App), "/admin/dashboard", cookie);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/login", after.Headers.Location!.AbsolutePath);
         directory.Delete(recursive: true);
     }
 }

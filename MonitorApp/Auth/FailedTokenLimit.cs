@@ -22,9 +22,10 @@ public sealed class FailedTokenLimit(IOptions<RateLimitOptions> options, TimePro
 
     /// <summary>
     /// Whether this address may have a token looked up now; if so, <see cref="End"/> follows. Failures only are counted:
-    /// counting lookups in flight too refused a valid token that 200 clients behind one address sent at once. A burst of
-    /// unknown tokens that all arrive before the first failure is counted can pass the limit once.
+    /// counting lookups in flight too refused a valid token that 200 clients behind one address sent at once.
     /// </summary>
+    // REVIEW: a burst of unknown tokens that all arrive before the first failure is counted can pass the limit once;
+    // coalescing lookups of one token would allow both.
     public bool TryBegin(IPAddress address) => failures.Peek(SignInLimits.AddressKey(address)) is null;
 
     public void End(IPAddress address, bool failed)

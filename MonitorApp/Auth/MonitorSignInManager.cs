@@ -90,6 +90,12 @@ public sealed class MonitorSignInManager(
     {
         var sessionId = Context.User.FindFirstValue(SignInSession.Claim);
         var userId = UserManager.GetUserId(Context.User);
+        if (sessionId is null && Context.Items[SignInRevalidation.UncheckedSession] is (string uncheckedSession, string owner))
+        {
+            // The cookie could not be checked (the database is unreachable): its session is ended once it answers.
+            recent.ForgetSession(uncheckedSession, ended: true);
+            pendingSignOuts.Add(uncheckedSession, owner, time.GetUtcNow().UtcDateTime);
+        }
         try
         {
             if (sessionId is not null && userId is not null)

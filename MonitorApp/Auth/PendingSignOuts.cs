@@ -9,6 +9,8 @@ namespace MonitorApp.Auth;
 /// (<see cref="RecentSignInChecks"/>); its end is written and announced to every instance once the database answers, so a
 /// sign-out during an outage is not undone when it comes back (issue 28). Tried every 5 s; at most
 /// <see cref="MaxPending"/> are held (a sign-out past that is refused here only, and said in the log).
+/// REVIEW: held in memory: an instance restarted before the database answers forgets them (its own refusal with them),
+/// and the sign-in lives on until its idle or absolute timeout. Keeping them on disk was judged not worth a second store.
 /// </summary>
 public sealed class PendingSignOuts(IServiceScopeFactory scopes, TimeProvider time, ILogger<PendingSignOuts> logger) : BackgroundService
 {
@@ -63,6 +65,11 @@ public sealed class PendingSignOuts(IServiceScopeFactory scopes, TimeProvider ti
             catch (Exception ex) when (DatabaseUnreachableHandler.IsUnreachable(ex))
             {
                 // Still unreachable: the next round tries again.
+            }
+            catch (Exception ex)
+            {
+                // Anything else (a read-only standby after a failover, say) must not stop the app: said, and tried again.
+                logger.LogWarning(ex, "Writing {Count} sign-out(s) made during a database outage failed; trying again in {Seconds} s", pending.Count, Every.TotalSeconds);
             }
         }
     }

@@ -47,7 +47,7 @@ public static class PendingSteps
                 return;
             }
             var bearer = ApiTokenAuthenticationHandler.ReadBearer(context.Request) is not null;
-            if (bearer && !PersonOnly(endpoint))
+            if (bearer && !await PersonOnlyAsync(endpoint, context.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>()))
             {
                 await next(context); // judged by the token alone (a made-up one: 401)
                 return;
@@ -80,9 +80,19 @@ public static class PendingSteps
             context.Response.Redirect(page);
         });
 
-    /// <summary>Whether only a signed-in person may use the endpoint (its policy authenticates the sign-in cookie alone).</summary>
-    public static bool PersonOnly(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a =>
-            a.Policy is Policies.Person or Policies.SuperAdmin
-            || a.AuthenticationSchemes?.Split(',').Contains(IdentityConstants.ApplicationScheme) == true) == true;
+    /// <summary>
+    /// Whether only a signed-in person may use the endpoint: one of its policies, as the policy provider builds it, authenticates
+    /// the sign-in cookie alone (read from the policies themselves, so a policy added later cannot be missed).
+    /// </summary>
+    public static async Task<bool> PersonOnlyAsync(Endpoint? endpoint, IAuthorizationPolicyProvider policies)
+    {
+        foreach (var data in endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>() ?? [])
+        {
+            if (data.AuthenticationSchemes?.Split(',').Any(s => s.Trim() == IdentityConstants.ApplicationScheme) == true)
+                return true;
+            if (data.Policy is { } name && await policies.GetPolicyAsync(name) is { } policy && policy.AuthenticationSchemes.Contains(IdentityConstants.ApplicationScheme))
+                return true;
+        }
+        return false;
+    }
 }

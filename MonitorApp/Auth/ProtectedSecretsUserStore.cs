@@ -21,8 +21,8 @@ public sealed class ProtectedSecretsUserStore(MonitorDbContext context, IDataPro
     public const string StoreProvider = "[AspNetUserStore]";
     public const string AuthenticatorKeyName = "AuthenticatorKey";
     public const string RecoveryCodesName = "RecoveryCodes";
-    private const string Encrypted = "dp1:";
-    private const string Hashed = "h1:";
+    internal const string Encrypted = "dp1:";
+    internal const string Hashed = "h1:";
     private const int Iterations = 20_000;
 
     private readonly IDataProtector keys = Protector(protection);
@@ -77,42 +77,4 @@ public sealed class ProtectedSecretsUserStore(MonitorDbContext context, IDataPro
     }
 
     private static byte[] Derive(string code, byte[] salt) => Rfc2898DeriveBytes.Pbkdf2(code, salt, Iterations, HashAlgorithmName.SHA256, 32);
-}
-
-/// <summary>
-/// At start, encrypts authenticator keys and hashes recovery codes stored in plain text by an earlier build (Data Protection
-/// cannot run inside a SQL migration). Idempotent: rows already converted are left alone.
-/// </summary>
-public sealed class SecretsAtRestConversion(ILogger<SecretsAtRestConversion> logger) : IStartupSeed
-{
-    public async Task SeedAsync(IServiceProvider scoped, CancellationToken cancellationToken)
-    {
-        var db = scoped.GetRequiredService<MonitorDbContext>();
-        var keys = ProtectedSecretsUserStore.Protector(scoped.GetRequiredService<IDataProtectionProvider>());
-        var plain = await db.Set<IdentityUserToken<string>>()
-            .Where(t => t.LoginProvider == ProtectedSecretsUserStore.StoreProvider
-                && (t.Name == ProtectedSecretsUserStore.AuthenticatorKeyName || t.Name == ProtectedSecretsUserStore.RecoveryCodesName)
-                && t.Value != null && !t.Value.StartsWith("dp1:") && !t.Value.StartsWith("h1:"))
-            .ToListAsync(cancellationToken);
-        var converted = 0;
-        foreach (var token in plain)
-        {
-            if (token.Name == ProtectedSecretsUserStore.AuthenticatorKeyName)
-            {
-                token.Value = ProtectedSecretsUserStore.Seal(keys, token.Value!);
-            }
-            else
-            {
-                var codes = token.Value!.Split(';', StringSplitOptions.RemoveEmptyEntries);
-                if (codes.All(c => c.StartsWith("h1:", StringComparison.Ordinal)))
-                    continue;
-                token.Value = string.Join(";", codes.Select(ProtectedSecretsUserStore.HashCode));
-            }
-            converted++;
-        }
-        if (converted == 0)
-            return;
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Encrypted or hashed {Count} second-factor secret(s) stored in plain text by an earlier build", converted);
-    }
 }

@@ -21,6 +21,9 @@ public static class SignInRevalidation
     // Writing the last activity on every click would make every request a write; a minute's precision is plenty for an idle timeout of hours.
     private static readonly TimeSpan ActivityPrecision = TimeSpan.FromMinutes(1);
 
+    /// <summary>HttpContext item: the (session, user) of a sign-in cookie that could not be checked during an outage on a page anyone may see.</summary>
+    public const string UncheckedSession = "monitor:unchecked-session";
+
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
@@ -71,6 +74,14 @@ public static class SignInRevalidation
                     return;
                 }
                 check = recent.Last(sessionId);
+                if (check is null && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+                {
+                    // A page anyone may see (sign-in, sign-out): go on signed out, and a sign-out still ends this session
+                    // once the database answers (MonitorSignInManager reads it from here).
+                    context.HttpContext.Items[UncheckedSession] = (sessionId, userId);
+                    await RejectAsync(context);
+                    return;
+                }
                 if (check is null)
                     throw; // never checked here: nothing to go on, so 503 with Retry-After (DatabaseUnreachableHandler), not a guess
                 db = null;

@@ -87,7 +87,19 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
     {
         if (current == chosen)
             throw new AdminRefusal("the new password must differ from the current one", "NewPassword");
-        var result = await users.ChangePasswordAsync(user, current, chosen);
+        var result = await db.InOneTransactionAsync(async () =>
+        {
+            var result = await users.ChangePasswordAsync(user, current, chosen);
+            if (!result.Succeeded)
+                return result;
+            if (user.MustChangePassword)
+            {
+                user.MustChangePassword = false;
+                Check(await users.UpdateAsync(user), "cannot record the change");
+            }
+            await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: user.Email, detail: "by the user");
+            return result;
+        });
         if (!result.Succeeded)
         {
             var wrongCurrent = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
@@ -95,13 +107,7 @@ public sealed class UserAdminService(UserManager<AppUser> users, IUserStore<AppU
             throw new AdminRefusal(wrongCurrent ? "the current password is not right" : string.Join(" ", result.Errors.Select(e => e.Description)),
                 wrongCurrent ? "CurrentPassword" : "NewPassword");
         }
-        if (user.MustChangePassword)
-        {
-            user.MustChangePassword = false;
-            Check(await users.UpdateAsync(user), "cannot record the change");
-        }
         await ForgetSignInsAsync(user);
-        await audit.RecordAsync(AuditActions.PasswordChanged, AuditActions.Success, target: user.Email, detail: "by the user");
     }
 
     /// <summary>

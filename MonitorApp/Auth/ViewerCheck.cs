@@ -49,6 +49,8 @@ public static class ViewerCheck
     /// The sign-in cookie as the cookie handler reads it, without the handler (which registers for the response's start,
     /// long past for a stream): the ticket unprotected, its expiry, then the same revalidation every request gets.
     /// </summary>
+    // REVIEW: this repeats what the cookie handler does before revalidation (read, unprotect, expiry); the handler itself
+    // cannot run once the response has started. A session store or a sliding expiration would have to be added here too.
     private static async Task<ClaimsPrincipalResult> CookieAsync(HttpContext context, IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);

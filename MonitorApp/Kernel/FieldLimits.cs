@@ -15,6 +15,9 @@ public static class FieldLimits
     /// <summary>An authenticator or recovery code as typed (with spaces or dashes).</summary>
     public const int Code = 64;
 
+    /// <summary>A form field's name (the form reader refuses longer ones with 400).</summary>
+    public const int FormKey = 1024;
+
     /// <summary>Any one form value the app reads (the form reader refuses longer ones with 400 before binding).</summary>
     public const int FormValue = 16 * 1024;
 }

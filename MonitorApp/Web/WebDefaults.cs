@@ -18,7 +18,7 @@ public static class WebDefaults
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
         {
             o.ValueLengthLimit = FieldLimits.FormValue;
-            o.KeyLengthLimit = FieldLimits.Code * 16;
+            o.KeyLengthLimit = FieldLimits.FormKey;
         });
         return services;
     }

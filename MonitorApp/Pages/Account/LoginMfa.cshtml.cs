@@ -16,7 +16,7 @@ public sealed class LoginMfaModel(SignInManager<AppUser> signIn, SignInLimits li
 {
     public const string WrongCode = "That code is not right, or it has expired. Codes change every 30 seconds.";
 
-    [BindProperty, Required, StringLength(32), Display(Name = "Code")]
+    [BindProperty, Required, StringLength(FieldLimits.Code), Display(Name = "Code")]
     public string Code { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]
