@@ -44,6 +44,7 @@ internal static class ExhaustionBench
         report.AppendLine("## Exhaustion (issue 28): published app, PostgreSQL, one run");
         report.AppendLine();
         await SignInFloodAsync(app, smoke ? 500 : 10_000, report);
+        await LimiterFloodAsync(app, smoke ? 100 : 3_000, report);
         await OtlpExportsAsync(app, database, readToken, ingestToken, smoke, report);
         report.AppendLine(EndMarker);
         return report.ToString();
@@ -94,6 +95,53 @@ internal static class ExhaustionBench
         report.AppendLine("| resident memory before | after | growth | target |");
         report.AppendLine("|---|---|---|---|");
         report.AppendLine($"| {Mb(before)} | {Mb(after)} | {Mb(after - before)} | ≤ 50 MB {(after - before <= 50L * 1024 * 1024 ? "✓" : "✗")} |");
+        report.AppendLine();
+    }
+
+    /// <summary>
+    /// Sign-in attempts that reach the limiters: distinct well-formed e-mails of 250 characters from as many clients (IPv4
+    /// addresses and IPv6 /64s), each a new key in all three limits. Each unknown e-mail still costs a password hash (the
+    /// decoy that makes failures take equally long), which bounds how many a run can send.
+    /// </summary>
+    private static async Task LimiterFloodAsync(AppProcess app, int attempts, StringBuilder report)
+    {
+        var jar = new CookieContainer();
+        using var client = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false } })
+        {
+            BaseAddress = new Uri(app.BaseUrl),
+        };
+        var form = await MonitorAppFactory.ParseAsync(await client.GetAsync("/login"));
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = app.ResidentBytes();
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < attempts)
+            {
+                var email = $"{i:D8}{new string('x', 230)}@example.test";
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
+                {
+                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["Input.Email"] = email, ["Input.Password"] = "guess-guess-guess", ["__RequestVerificationToken"] = token,
+                    }),
+                };
+                request.Headers.Add("X-Forwarded-For", i % 2 == 0 ? $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}" : $"2001:db8:{i >> 16 & 0xffff:x}:{i & 0xffff:x}::1");
+                using var response = await client.SendAsync(request);
+                lock (statuses)
+                    statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        await Task.Delay(HttpBench.Settle(attempts < 1000));
+        var after = app.ResidentBytes();
+        report.AppendLine($"**Limiter flood**: {attempts:N0} attempts with distinct 250-character e-mails from {attempts:N0} clients (half IPv4, half IPv6 /64s), " +
+            $"each a new key in all three sign-in limits ({seconds:F1} s; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(int)s.Key}×{s.Value:N0}"))}): " +
+            $"resident memory {Mb(before)} → {Mb(after)} ({Mb(after - before)}); the limits hold at most `RateLimits:MaxTrackedKeys` keys each.");
         report.AppendLine();
     }
 
