@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MonitorApp.Audit;
 
 /// <summary>
@@ -11,7 +9,8 @@ public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> lo
     private static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
     private const int MaxRemembered = 10_000;
 
-    private readonly ConcurrentDictionary<string, DateTime> recorded = new(StringComparer.Ordinal);
+    /// <summary>One record per key a minute; bounded, making room by dropping expired then oldest keys, never all at once.</summary>
+    private readonly FixedWindowCounters recorded = new(permits: 1, Every, MaxRemembered, time);
 
     /// <summary><paramref name="limit"/> names the limit (e.g. <c>RateLimits:SignInsPerAddressPerMinute</c>); <paramref name="caller"/> who tripped it (an account, a token, an address).</summary>
     public Task TrippedAsync(HttpContext context, string limit, string caller, string action = AuditActions.RateLimited) =>
@@ -23,12 +22,8 @@ public sealed class RateLimitAudit(TimeProvider time, ILogger<RateLimitAudit> lo
 
     private async Task TrippedAsync(HttpContext context, string limit, string key, Func<Task<string>> callerOf, string action)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (recorded.TryGetValue(key, out var at) && now - at < Every)
+        if (recorded.TryTake(key) is not null)
             return;
-        if (recorded.Count >= MaxRemembered)
-            recorded.Clear();
-        recorded[key] = now;
         var caller = "unknown";
         try
         {

@@ -1,4 +1,4 @@
-namespace MonitorApp.Auth;
+namespace MonitorApp.Kernel;
 
 /// <summary>
 /// Fixed-window counters per key with a bound on how many keys are held (<c>RateLimits:MaxTrackedKeys</c>). When the bound
