@@ -102,9 +102,7 @@ public sealed class MonitorSignInManager(
             {
                 // Forgotten as ended first: refused here even while the database cannot record it.
                 recent.ForgetSession(sessionId, ended: true);
-                var now = time.GetUtcNow().UtcDateTime;
-                await db.SignInSessions.Where(s => s.Id == sessionId && s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now));
-                await cluster.NotifyAsync(db, RecentSignInChecks.ClusterTopic, userId, CancellationToken.None);
+                await SignInSession.EndAsync(db, cluster, sessionId, userId, time.GetUtcNow().UtcDateTime, CancellationToken.None);
                 await audit.RecordAsync(AuditActions.SignOut, AuditActions.Success, target: Context.User.Identity?.Name);
             }
         }

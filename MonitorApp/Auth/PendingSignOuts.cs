@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
 using MonitorApp.Data;
 
 namespace MonitorApp.Auth;
@@ -41,9 +40,7 @@ public sealed class PendingSignOuts(IServiceScopeFactory scopes, TimeProvider ti
         var cluster = scope.ServiceProvider.GetRequiredService<ClusterNotifications>();
         foreach (var (sessionId, (userId, endedAt)) in pending)
         {
-            await db.Set<SignInSession>().Where(s => s.Id == sessionId && s.EndedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, endedAt), cancellationToken);
-            await cluster.NotifyAsync(db, RecentSignInChecks.ClusterTopic, userId, cancellationToken);
+            await SignInSession.EndAsync(db, cluster, sessionId, userId, endedAt, cancellationToken);
             pending.TryRemove(sessionId, out _);
             logger.LogInformation("A sign-out made while the database was unreachable is now recorded");
         }

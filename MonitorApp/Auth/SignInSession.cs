@@ -21,6 +21,18 @@ public sealed class SignInSession
     public DateTime? EndedAt { get; set; }
 
     public static string NewId() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>
+    /// Ends a session on the server (once: an ended one keeps its first end) and tells every instance its user's sign-ins
+    /// changed (LISTEN/NOTIFY), so a copy of its cookie is refused everywhere at its next request.
+    /// </summary>
+    public static async Task EndAsync(Data.MonitorDbContext db, Data.ClusterNotifications cluster, string sessionId, string userId, DateTime at,
+        CancellationToken cancellationToken)
+    {
+        await db.Set<SignInSession>().Where(s => s.Id == sessionId && s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, at), cancellationToken);
+        await cluster.NotifyAsync(db, RecentSignInChecks.ClusterTopic, userId, cancellationToken);
+    }
 }
 
 internal sealed class SignInSessionConfiguration : IEntityTypeConfiguration<SignInSession>
