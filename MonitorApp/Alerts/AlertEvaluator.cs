@@ -134,7 +134,7 @@ public sealed class AlertEvaluator(
             foreach (var ended in silences.Where(s => s.EndsAt <= now && !s.EndRecorded))
             {
                 ended.EndRecorded = true;
-                var what = ended.Subject.Length == 0 ? ended.Rule : $"{ended.Rule} {ended.Subject}";
+                var what = ended.What;
                 round.Event(TimelineEvent.Silence, what, "ended", "silenced", $"{what} silence ended", ended.Comment, ended.EndsAt);
             }
             seen = await RecordChangesAsync(round, snapshot, cancellationToken);

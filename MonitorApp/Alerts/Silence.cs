@@ -17,6 +17,9 @@ public sealed class Silence
     /// <summary>Whether its end has been written to the timeline.</summary>
     public bool EndRecorded { get; set; }
 
+    /// <summary>What it silences, as the timeline and the audit trail name it: the rule, and the service when it is one service's.</summary>
+    public string What => Subject.Length == 0 ? Rule : $"{Rule} {Subject}";
+
     public bool Covers(string rule, string subject, DateTime at) =>
         Rule == rule && (Subject.Length == 0 || Subject == subject) && StartsAt <= at && at < EndsAt;
 }

@@ -52,7 +52,7 @@ public static class Silences
         db.InOneTransactionAsync(async () =>
         {
             var silence = await CreateAsync(db, request, createdBy, now, cancellationToken);
-            await audit.RecordAsync(Audit.AuditActions.SilenceCreated, Audit.AuditActions.Success, target: silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}",
+            await audit.RecordAsync(Audit.AuditActions.SilenceCreated, Audit.AuditActions.Success, target: silence.What,
                 detail: $"until {silence.EndsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {silence.Comment}", cancellationToken: cancellationToken);
             return silence;
         }, cancellationToken);
@@ -69,7 +69,7 @@ public static class Silences
                 return false;
             silence.EndsAt = now;
             await db.SaveChangesAsync(cancellationToken);
-            await audit.RecordAsync(Audit.AuditActions.SilenceEnded, Audit.AuditActions.Success, target: silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}",
+            await audit.RecordAsync(Audit.AuditActions.SilenceEnded, Audit.AuditActions.Success, target: silence.What,
                 detail: $"silence {id} ended early", cancellationToken: cancellationToken);
             return true;
         }, cancellationToken);
@@ -82,7 +82,7 @@ public static class Silences
             Comment = request.Comment!.Trim(), CreatedBy = createdBy,
         };
         db.Silences.Add(silence);
-        var what = silence.Subject.Length == 0 ? silence.Rule : $"{silence.Rule} {silence.Subject}";
+        var what = silence.What;
         db.TimelineEvents.Add(new TimelineEvent
         {
             At = now, Kind = TimelineEvent.Silence, Subject = what, State = "silenced",

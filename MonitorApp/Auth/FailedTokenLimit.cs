@@ -26,11 +26,11 @@ public sealed class FailedTokenLimit(IOptions<RateLimitOptions> options, TimePro
     /// </summary>
     // REVIEW: a burst of unknown tokens that all arrive before the first failure is counted can pass the limit once;
     // coalescing lookups of one token would allow both.
-    public bool TryBegin(IPAddress address) => failures.Peek(SignInLimits.AddressKey(address)) is null;
+    public bool TryBegin(IPAddress address) => failures.Peek(ClientAddress.Key(address)) is null;
 
     public void End(IPAddress address, bool failed)
     {
         if (failed)
-            failures.Add(SignInLimits.AddressKey(address));
+            failures.Add(ClientAddress.Key(address));
     }
 }

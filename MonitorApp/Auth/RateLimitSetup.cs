@@ -42,7 +42,7 @@ public static class RateLimitSetup
             limiter.AddPolicy(ReadyzPerAddress, context =>
             {
                 var perMinute = Limits(context).ReadyzPerAddressPerMinute;
-                var from = SignInLimits.AddressKey(Address(context));
+                var from = ClientAddress.Key(Address(context));
                 context.Items[LimitedBy] = (RateLimitOptions.Key(nameof(RateLimitOptions.ReadyzPerAddressPerMinute)), from);
                 return RateLimitPartition.GetFixedWindowLimiter((from, perMinute), _ => new FixedWindowRateLimiterOptions
                 {

@@ -43,7 +43,7 @@ public sealed class SignInLimits
     /// </summary>
     public SignInRefusal? TryAttempt(IPAddress address, string? account, string? device = null)
     {
-        var from = AddressKey(address);
+        var from = ClientAddress.Key(address);
         if (perAddress.TryTake(from) is { } a)
             return new SignInRefusal(RateLimitOptions.Key(nameof(RateLimitOptions.SignInsPerAddressPerMinute)), a, AccountWide: false);
         if (account is null)
@@ -64,7 +64,4 @@ public sealed class SignInLimits
     /// </summary>
     public static string AccountKey(string account) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.Trim().ToUpperInvariant())), 0, 16);
-
-    /// <summary>An address's partition key (<see cref="ClientAddress.Key"/>: an IPv6 client by its /64).</summary>
-    public static string AddressKey(IPAddress address) => ClientAddress.Key(address);
 }
