@@ -50,9 +50,16 @@ internal static class ExhaustionBench
         return report.ToString();
     }
 
-    private static async Task SignInFloodAsync(AppProcess app, int attempts, StringBuilder report)
+    /// <summary>What a flood of sign-in attempts did: how long it took, the answers, resident memory before and after.</summary>
+    private sealed record Flood(double Seconds, string Answers, long Before, long After);
+
+    /// <summary>
+    /// Posts <paramref name="attempts"/> sign-ins, 8 at a time, with the form's antiforgery pair fetched once and reused (as a
+    /// scripted attacker does); attempt <c>i</c> sends <paramref name="emailOf"/>(i) from <paramref name="addressOf"/>(i)
+    /// (<c>X-Forwarded-For</c>, believed from the configured proxy). Memory is read after the process has settled.
+    /// </summary>
+    private static async Task<Flood> FloodAsync(AppProcess app, int attempts, Func<int, string> emailOf, Func<int, string> addressOf)
     {
-        // The form's antiforgery pair, as a scripted attacker fetches it once and reuses it.
         var jar = new CookieContainer();
         using var client = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false } })
         {
@@ -64,7 +71,6 @@ internal static class ExhaustionBench
             await client.GetAsync("/login"); // warm
         await Task.Delay(TimeSpan.FromSeconds(2));
         var before = app.ResidentBytes();
-        var email = new string('a', 1024 * 1024) + "@example.test";
         var statuses = new Dictionary<HttpStatusCode, int>();
         var next = -1;
         var watch = Stopwatch.StartNew();
@@ -77,10 +83,10 @@ internal static class ExhaustionBench
                 {
                     Content = new FormUrlEncodedContent(new Dictionary<string, string>
                     {
-                        ["Input.Email"] = email, ["Input.Password"] = "guess-guess-guess", ["__RequestVerificationToken"] = token,
+                        ["Input.Email"] = emailOf(i), ["Input.Password"] = "guess-guess-guess", ["__RequestVerificationToken"] = token,
                     }),
                 };
-                request.Headers.Add("X-Forwarded-For", $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}");
+                request.Headers.Add("X-Forwarded-For", addressOf(i));
                 using var response = await client.SendAsync(request);
                 lock (statuses)
                     statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
@@ -88,13 +94,22 @@ internal static class ExhaustionBench
         }));
         var seconds = watch.Elapsed.TotalSeconds;
         await Task.Delay(HttpBench.Settle(attempts < 1000));
-        var after = app.ResidentBytes();
-        report.AppendLine($"**Sign-in flood**: {attempts:N0} attempts with 1 MB e-mails from {attempts:N0} client addresses (8 at a time, {seconds:F1} s; answers " +
-            string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(int)s.Key}×{s.Value:N0}")) + ").");
+        var answers = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(int)s.Key}×{s.Value:N0}"));
+        return new Flood(seconds, answers, before, app.ResidentBytes());
+    }
+
+    private static string IPv4(int i) => $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}";
+
+    private static async Task SignInFloodAsync(AppProcess app, int attempts, StringBuilder report)
+    {
+        var email = new string('a', 1024 * 1024) + "@example.test";
+        var flood = await FloodAsync(app, attempts, _ => email, IPv4);
+        report.AppendLine($"**Sign-in flood**: {attempts:N0} attempts with 1 MB e-mails from {attempts:N0} client addresses (8 at a time, {flood.Seconds:F1} s; answers {flood.Answers}).");
         report.AppendLine();
         report.AppendLine("| resident memory before | after | growth | target |");
         report.AppendLine("|---|---|---|---|");
-        report.AppendLine($"| {Mb(before)} | {Mb(after)} | {Mb(after - before)} | ≤ 50 MB {(after - before <= 50L * 1024 * 1024 ? "✓" : "✗")} |");
+        var growth = flood.After - flood.Before;
+        report.AppendLine($"| {Mb(flood.Before)} | {Mb(flood.After)} | {Mb(growth)} | ≤ 50 MB {(growth <= 50L * 1024 * 1024 ? "✓" : "✗")} |");
         report.AppendLine();
     }
 
@@ -105,43 +120,11 @@ internal static class ExhaustionBench
     /// </summary>
     private static async Task LimiterFloodAsync(AppProcess app, int attempts, StringBuilder report)
     {
-        var jar = new CookieContainer();
-        using var client = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false } })
-        {
-            BaseAddress = new Uri(app.BaseUrl),
-        };
-        var form = await MonitorAppFactory.ParseAsync(await client.GetAsync("/login"));
-        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var before = app.ResidentBytes();
-        var statuses = new Dictionary<HttpStatusCode, int>();
-        var next = -1;
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < attempts)
-            {
-                var email = $"{i:D8}{new string('x', 230)}@example.test";
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
-                {
-                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                    {
-                        ["Input.Email"] = email, ["Input.Password"] = "guess-guess-guess", ["__RequestVerificationToken"] = token,
-                    }),
-                };
-                request.Headers.Add("X-Forwarded-For", i % 2 == 0 ? $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}" : $"2001:db8:{i >> 16 & 0xffff:x}:{i & 0xffff:x}::1");
-                using var response = await client.SendAsync(request);
-                lock (statuses)
-                    statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
-            }
-        }));
-        var seconds = watch.Elapsed.TotalSeconds;
-        await Task.Delay(HttpBench.Settle(attempts < 1000));
-        var after = app.ResidentBytes();
+        var flood = await FloodAsync(app, attempts, i => $"{i:D8}{new string('x', 230)}@example.test",
+            i => i % 2 == 0 ? IPv4(i) : $"2001:db8:{i >> 16 & 0xffff:x}:{i & 0xffff:x}::1");
         report.AppendLine($"**Limiter flood**: {attempts:N0} attempts with distinct 250-character e-mails from {attempts:N0} clients (half IPv4, half IPv6 /64s), " +
-            $"each a new key in all three sign-in limits ({seconds:F1} s; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(int)s.Key}×{s.Value:N0}"))}): " +
-            $"resident memory {Mb(before)} → {Mb(after)} ({Mb(after - before)}); the limits hold at most `RateLimits:MaxTrackedKeys` keys each.");
+            $"each a new key in all three sign-in limits ({flood.Seconds:F1} s; answers {flood.Answers}): " +
+            $"resident memory {Mb(flood.Before)} → {Mb(flood.After)} ({Mb(flood.After - flood.Before)}); the limits hold at most `RateLimits:MaxTrackedKeys` keys each.");
         report.AppendLine();
     }
 
