@@ -67,42 +67,47 @@ public static class DashboardSetup
         var ct = linked.Token;
         using var subscription = live.Subscribe();
         yield return new SseItem<string>("", "keep-alive") { ReconnectionInterval = ReconnectAfter };
-        var checkedAt = time.GetUtcNow();
-        while (!ct.IsCancellationRequested)
+        // Its viewer is asked after again every ViewerCheck.Every (by the app's clock): a disabled or signed-out user stops
+        // receiving counts within that, not at the stream's end. One timer per check, not one per event.
+        var recheck = new CancellationTokenSource(ViewerCheck.Every, time);
+        try
         {
-            // Its viewer is asked after again every ViewerCheck.Every (by the app's clock): a disabled or signed-out user
-            // stops receiving counts within that, not at the stream's end.
-            var untilCheck = checkedAt + ViewerCheck.Every - time.GetUtcNow();
-            if (untilCheck <= TimeSpan.Zero)
+            while (!ct.IsCancellationRequested)
             {
-                if (!await ViewerCheck.StillAllowedAsync(context, Policies.Monitor))
+                if (recheck.IsCancellationRequested)
+                {
+                    if (!await ViewerCheck.StillAllowedAsync(context, Policies.Monitor))
+                        yield break;
+                    recheck.Dispose();
+                    recheck = new CancellationTokenSource(ViewerCheck.Every, time);
+                }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, recheck.Token);
+                wait.CancelAfter(KeepAlive);
+                var ready = false;
+                try
+                {
+                    ready = await subscription.Counts.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // Nothing changed for a while: say so, to keep the connection open.
+                }
+                if (ct.IsCancellationRequested)
                     yield break;
-                checkedAt = time.GetUtcNow();
-                untilCheck = ViewerCheck.Every;
+                if (!ready && recheck.IsCancellationRequested)
+                    continue; // time to ask after the viewer again
+                if (!ready)
+                {
+                    yield return new SseItem<string>("", "keep-alive");
+                    continue;
+                }
+                while (subscription.Counts.TryRead(out var count))
+                    yield return new SseItem<string>(Format.Count(count), ActiveSessionsEvent);
             }
-            using var recheck = new CancellationTokenSource(untilCheck, time);
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, recheck.Token);
-            wait.CancelAfter(KeepAlive);
-            var ready = false;
-            try
-            {
-                ready = await subscription.Counts.WaitToReadAsync(wait.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Nothing changed for a while: say so, to keep the connection open.
-            }
-            if (ct.IsCancellationRequested)
-                yield break;
-            if (!ready && recheck.IsCancellationRequested)
-                continue; // time to ask after the viewer again
-            if (!ready)
-            {
-                yield return new SseItem<string>("", "keep-alive");
-                continue;
-            }
-            while (subscription.Counts.TryRead(out var count))
-                yield return new SseItem<string>(Format.Count(count), ActiveSessionsEvent);
+        }
+        finally
+        {
+            recheck.Dispose();
         }
     }
 }
